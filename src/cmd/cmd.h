@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cmd.h — the subcommand entry signature (git builtins) and helpers the
+ * command layer shares.  Only src/cmd/ prints to the user and picks exit codes.
+ */
+#ifndef VG_CMD_H
+#define VG_CMD_H
+
+#include <stdio.h>
+
+/* Exit codes shared by every subcommand (documented in vigil(1)). */
+enum {
+	VG_EXIT_OK = 0,      /* success; for lookups/scans: nothing found */
+	VG_EXIT_FOUND = 1,   /* a match / alert / detection was found */
+	VG_EXIT_ERROR = 2,   /* an error: bad usage, unreadable or invalid input */
+};
+
+typedef int (*vg_cmd_fn)(int argc, char **argv);
+
+int cmd_feed(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+
+/* vg_err: print "vigil: <msg>" to stderr. */
+void vg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* vg_warn_out: print "vigil: warning: <msg>" to stderr. */
+void vg_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A vg_diag_fn printing "file:line: msg" and counting; ctx is a vg_diag_counter. */
+typedef struct vg_diag_counter {
+	unsigned long shown, errors, warnings, max_shown;
+	const char *prog;
+} vg_diag_counter_t;
+void vg_diag_print(void *ctx, const char *file, unsigned long line, int sev, const char *msg);
+
+#endif

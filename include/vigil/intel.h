@@ -118,6 +118,7 @@ bool vg_ip_reserved(const vg_ip_t *ip, unsigned prefix);
 /* ---- the builder ---------------------------------------------------------- */
 
 typedef struct vg_builder vg_builder_t;
+typedef struct vg_store vg_store_t;
 
 typedef struct vg_builder_opts {
 	bool allow_reserved; /* keep reserved/bogon addresses */
@@ -139,7 +140,7 @@ int vg_builder_add(vg_builder_t *b, const vg_ind_t *ind, uint32_t meta);
 
 /* vg_builder_build: freeze into an immutable store.  The builder is emptied
  * and may be freed.  *out NULL on error. */
-int vg_builder_build(vg_builder_t *b, struct vg_store **out);
+int vg_builder_build(vg_builder_t *b, vg_store_t **out);
 
 /* ---- feed readers ----------------------------------------------------------- */
 
@@ -197,8 +198,6 @@ int vg_feed_load_mem(vg_builder_t *b, const char *name, const char *data, size_t
 vg_feed_fmt_t vg_feed_detect(const char *name, const char *data, size_t len);
 
 /* ---- the store ----------------------------------------------------------------- */
-
-typedef struct vg_store vg_store_t;
 
 /* One match: an indicator and one of its metadata records. */
 typedef struct vg_match {

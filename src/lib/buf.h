@@ -28,7 +28,7 @@ void vg_buf_add(vg_buf_t *b, const void *p, size_t n);
 void vg_buf_addc(vg_buf_t *b, char c);
 void vg_buf_adds(vg_buf_t *b, const char *s);
 void vg_buf_addf(vg_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void vg_buf_vaddf(vg_buf_t *b, const char *fmt, va_list ap);
+void vg_buf_vaddf(vg_buf_t *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* vg_buf_add_u64: decimal, without printf. */
 void vg_buf_add_u64(vg_buf_t *b, uint64_t v);
 void vg_buf_add_i64(vg_buf_t *b, int64_t v);

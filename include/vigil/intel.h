@@ -118,6 +118,7 @@ bool vg_ip_reserved(const vg_ip_t *ip, unsigned prefix);
 /* ---- the builder ---------------------------------------------------------- */
 
 typedef struct vg_builder vg_builder_t;
+struct vg_store;
 
 typedef struct vg_builder_opts {
 	bool allow_reserved; /* keep reserved/bogon addresses */

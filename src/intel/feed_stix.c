@@ -157,7 +157,10 @@ static int parse(char *buf, size_t n, cmp_t *cmps, int *nc, const char **why)
 			c->path = x.p;
 			while (x.p < x.e && *x.p != ' ' && *x.p != '=' && *x.p != '!' && *x.p != '<' &&
 			       *x.p != '>' && *x.p != ']' && *x.p != '\t') {
-				if (*x.p == '\'') { /* quoted path component */
+				if (*x.p == '[') { /* list index: body_multipart[*] */
+					while (x.p < x.e && *x.p != ']')
+						x.p++;
+				} else if (*x.p == '\'') { /* quoted path component */
 					x.p++;
 					while (x.p < x.e && *x.p != '\'')
 						x.p++;

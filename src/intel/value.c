@@ -612,6 +612,9 @@ int vg_ind_parse(const char *s, size_t n, vg_ind_type_t hint, vg_ind_t *out, con
 		out->type = VG_IND_NONE;
 		if (!*why)
 			*why = "invalid value";
+		/* an IP-typed column: name the expectation, not the domain rule */
+		if (r == VG_EINVAL && is_ip_type(hint) && !memchr(s, '/', n))
+			*why = "invalid IP address";
 		return r;
 	}
 	if (is_ip_type(out->type))

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * feed.c — entry points of the feed readers: read a file into memory,
+ * refuse empty and binary input, detect the format from the first bytes,
+ * and hand the buffer to one reader (feed_<fmt>.c).  Also the helpers every
+ * reader uses: diagnostics, error counting with strict mode, and adding one
+ * token to the builder with reserved-address and duplicate accounting.
+ *
+ * Sits between `vigil feed` / `vigil watch --intel` and the builder
+ * (store.c).  A file is read whole into one malloc'd buffer that is freed
+ * before returning (no mmap: load memory is measured, and the builder
+ * copies everything it keeps).  Per-load state lives on the stack; nothing
+ * is global, so different builders may be loaded from different threads.
+ * Duplicate counting keeps a set of 64-bit hashes of (value, meta) for the
+ * duration of one load (8 bytes per distinct entry).
+ */
+#include "intel/feed_int.h"
+
+#include "lib/hash.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool feed_ieq(const char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+	if (n != k)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		if (c != w[i])
+			return false;
+	}
+	return true;
+}
+
+void feed_diag(feed_ctx_t *c, unsigned long line, int sev, const char *fmt, ...)
+{
+	if (!c->opts->diag)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vg_buf_reset(&c->msg);
+	vg_buf_vaddf(&c->msg, fmt, ap);
+	va_end(ap);
+	c->opts->diag(c->opts->diag_ctx, c->name, line, sev, c->msg.p ? c->msg.p : "");
+}
+
+int feed_error(feed_ctx_t *c, unsigned long line, const char *fmt, ...)
+{
+	c->rep->errors++;
+	if (c->opts->diag) {
+		va_list ap;
+		va_start(ap, fmt);
+		vg_buf_reset(&c->msg);
+		vg_buf_vaddf(&c->msg, fmt, ap);
+		va_end(ap);
+		c->opts->diag(c->opts->diag_ctx, c->name, line, VG_SEV_ERROR,
+			      c->msg.p ? c->msg.p : "");
+	}
+	return c->opts->strict ? VG_EFORMAT : 0;
+}
+
+/* seen_add: true when (h) was new.  On OOM, behaves as "new" (the count of
+ * duplicates is informational; the builder dedups anyway). */
+static bool seen_add(feed_ctx_t *c, uint64_t h)
+{
+	if (h == 0)
+		h = 1;
+	if (c->seen_n * 2 >= c->seen_cap) {
+		size_t nc = c->seen_cap ? c->seen_cap * 2 : 1024;
+		uint64_t *ns = calloc(nc, sizeof *ns);
+		if (!ns)
+			return true;
+		for (size_t i = 0; i < c->seen_cap; i++) {
+			uint64_t v = c->seen[i];
+			if (!v)
+				continue;
+			size_t j = (size_t)v & (nc - 1);
+			while (ns[j])
+				j = (j + 1) & (nc - 1);
+			ns[j] = v;
+		}
+		free(c->seen);
+		c->seen = ns;
+		c->seen_cap = nc;
+	}
+	size_t j = (size_t)h & (c->seen_cap - 1);
+	while (c->seen[j]) {
+		if (c->seen[j] == h)
+			return false;
+		j = (j + 1) & (c->seen_cap - 1);
+	}
+	c->seen[j] = h;
+	c->seen_n++;
+	return true;
+}
+
+static uint64_t ind_hash(const vg_ind_t *ind, uint32_t meta)
+{
+	uint64_t seed = (uint64_t)ind->type << 40 ^ (uint64_t)meta << 8 ^ ind->prefix;
+	switch (ind->type) {
+	case VG_IND_DOMAIN:
+	case VG_IND_URL:
+		return vg_hash64(ind->str, ind->len, seed);
+	case VG_IND_MD5: return vg_hash64(ind->hash, 16, seed);
+	case VG_IND_SHA1: return vg_hash64(ind->hash, 20, seed);
+	case VG_IND_SHA256: return vg_hash64(ind->hash, 32, seed);
+	default: return vg_hash64(ind->ip.a, 16, seed ^ (uint64_t)ind->port << 16);
+	}
+}
+
+int feed_add_ind(feed_ctx_t *c, unsigned long line, const vg_ind_t *ind, uint32_t meta)
+{
+	if (!seen_add(c, ind_hash(ind, meta))) {
+		c->rep->duplicates++;
+		return 0;
+	}
+	int r = vg_builder_add(c->b, ind, meta);
+	if (r == VG_ERESERVED) {
+		char txt[VG_URL_MAX + 64];
+		vg_ind_format(ind, txt, sizeof txt);
+		c->rep->reserved++;
+		c->rep->warnings++;
+		feed_diag(c, line, VG_SEV_WARN, "reserved address '%s' ignored (use --allow-reserved)",
+			  txt);
+		return 0;
+	}
+	if (r != 0)
+		return r;
+	c->rep->added[ind->type]++;
+	return 0;
+}
+
+/* show: a token as it may appear in a message (bounded, no controls). */
+static void show(vg_buf_t *b, const char *s, size_t n)
+{
+	size_t lim = n > 200 ? 200 : n;
+	for (size_t i = 0; i < lim; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		vg_buf_addc(b, ch < 0x20 || ch == 0x7f ? '?' : (char)ch);
+	}
+	if (lim < n)
+		vg_buf_adds(b, "...");
+}
+
+int feed_add_tok(feed_ctx_t *c, unsigned long line, const char *s, size_t n, vg_ind_type_t hint,
+		 uint16_t port, uint32_t meta)
+{
+	const char *why = NULL;
+	int r = vg_ind_parse(s, n, hint, &c->ind, &why);
+	if (r == 0 && port) {
+		if (c->ind.type == VG_IND_IPV4)
+			c->ind.type = VG_IND_IPPORT4;
+		else if (c->ind.type == VG_IND_IPV6)
+			c->ind.type = VG_IND_IPPORT6;
+		if (c->ind.type == VG_IND_IPPORT4 || c->ind.type == VG_IND_IPPORT6)
+			c->ind.port = port;
+	}
+	if (r != 0) {
+		vg_buf_t t = VG_BUF_INIT;
+		show(&t, s, n);
+		r = feed_error(c, line, "%s '%s'", why ? why : "invalid value", t.p ? t.p : "");
+		vg_buf_release(&t);
+		return r;
+	}
+	return feed_add_ind(c, line, &c->ind, meta);
+}
+
+int feed_meta(feed_ctx_t *c, vg_meta_t *m, uint32_t *id)
+{
+	if (!m->source || !*m->source)
+		m->source = c->source;
+	return vg_builder_meta(c->b, m, id);
+}
+
+/* ---- detection --------------------------------------------------------------- */
+
+static const char *const csv_cols[] = {
+	"dst_ip", "ip", "ip_address", "indicator", "value", "ioc", "domain", "url", "md5_hash",
+	"sha1_hash", "sha256_hash", "md5", "sha1", "sha256", "ipaddress", "src_ip", "host",
+	"hostname", NULL};
+
+/* has_csv_col: line has a comma-separated field naming a known value column. */
+static bool has_csv_col(const char *s, size_t n)
+{
+	if (!memchr(s, ',', n))
+		return false;
+	size_t i = 0;
+	while (i <= n) {
+		size_t st = i;
+		while (i < n && s[i] != ',')
+			i++;
+		const char *f = s + st;
+		size_t fl = i - st;
+		feed_trim(&f, &fl);
+		if (fl >= 2 && f[0] == '"' && f[fl - 1] == '"') {
+			f++;
+			fl -= 2;
+		}
+		for (int k = 0; csv_cols[k]; k++)
+			if (feed_ieq(f, fl, csv_cols[k]))
+				return true;
+		i++;
+	}
+	return false;
+}
+
+static bool is_ipish(const char *s, size_t n)
+{
+	vg_ind_t ind;
+	const char *why;
+	/* cheap pre-check keeps the 2 KiB parse off obviously other tokens */
+	if (n == 0 || n > 64)
+		return false;
+	if (vg_ind_parse(s, n, VG_IND_NONE, &ind, &why) != 0)
+		return false;
+	return ind.type >= VG_IND_IPV4 && ind.type <= VG_IND_CIDR6;
+}
+
+static bool digits(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+vg_feed_fmt_t vg_feed_detect(const char *name, const char *data, size_t len)
+{
+	(void)name;
+	if (len > 4096)
+		len = 4096;
+	size_t i = 0;
+	if (len >= 3 && (unsigned char)data[0] == 0xef && (unsigned char)data[1] == 0xbb &&
+	    (unsigned char)data[2] == 0xbf)
+		i = 3;
+	while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+		i++;
+	if (i < len && (data[i] == '{' || data[i] == '['))
+		return VG_FMT_STIX;
+	feed_lines_t L = {data + i, len - i, 0, 0};
+	const char *s;
+	size_t n;
+	bool comment_hdr = false;
+	while (feed_next_line(&L, &s, &n)) {
+		feed_trim(&s, &n);
+		if (n == 0)
+			continue;
+		if (s[0] == '#') {
+			if (n >= 7 && memcmp(s, "#fields", 7) == 0)
+				return VG_FMT_ZEEK;
+			if (n >= 10 && memcmp(s, "#separator", 10) == 0)
+				return VG_FMT_ZEEK;
+			const char *h = s + 1;
+			size_t hn = n - 1;
+			feed_trim(&h, &hn);
+			if (has_csv_col(h, hn))
+				comment_hdr = true;
+			continue;
+		}
+		if (comment_hdr || has_csv_col(s, n))
+			return VG_FMT_CSV;
+		const char *c1 = memchr(s, ',', n);
+		if (c1) {
+			const char *c2 = memchr(c1 + 1, ',', n - (size_t)(c1 + 1 - s));
+			if (c2 && is_ipish(s, (size_t)(c1 - s)) &&
+			    digits(c1 + 1, (size_t)(c2 - c1 - 1)) &&
+			    digits(c2 + 1, n - (size_t)(c2 + 1 - s)))
+				return VG_FMT_SURICATA;
+			return VG_FMT_CSV;
+		}
+		const char *t = memchr(s, '\t', n);
+		if (t && is_ipish(s, (size_t)(t - s))) {
+			const char *d = t;
+			size_t dn = n - (size_t)(t - s);
+			feed_trim(&d, &dn);
+			if (digits(d, dn))
+				return VG_FMT_IPSUM;
+		}
+		return VG_FMT_PLAIN;
+	}
+	return comment_hdr ? VG_FMT_CSV : VG_FMT_PLAIN;
+}
+
+/* ---- loading ---------------------------------------------------------------- */
+
+int feed_read_file(const char *path, char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return VG_EIO;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+		int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+		close(fd);
+		errno = e;
+		return VG_EIO;
+	}
+	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
+	char *p = malloc(cap);
+	if (!p) {
+		close(fd);
+		return VG_ENOMEM;
+	}
+	size_t n = 0;
+	for (;;) {
+		if (n + 1 >= cap) { /* file grew or size unknown (pipe) */
+			char *np = realloc(p, cap * 2);
+			if (!np) {
+				free(p);
+				close(fd);
+				return VG_ENOMEM;
+			}
+			p = np;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, p + n, cap - 1 - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			free(p);
+			close(fd);
+			errno = e;
+			return VG_EIO;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	p[n] = 0;
+	*out = p;
+	*len = n;
+	return 0;
+}
+
+/* is_binary: NUL bytes, or more than 10% control bytes, in the first 4 KiB. */
+static bool is_binary(const char *d, size_t len)
+{
+	size_t n = len > 4096 ? 4096 : len, bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)d[i];
+		if (c == 0)
+			return true;
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7f)
+			bad++;
+	}
+	return bad * 10 > n;
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+int vg_feed_load_mem(vg_builder_t *b, const char *name, const char *data, size_t len,
+		     const vg_load_opts_t *opts, vg_load_report_t *rep)
+{
+	static const vg_load_opts_t defopts;
+	vg_load_report_t dummy;
+	if (!opts)
+		opts = &defopts;
+	if (!rep)
+		rep = &dummy;
+	memset(rep, 0, sizeof *rep);
+	if (!name)
+		name = "-";
+	if (len == 0)
+		return VG_EEMPTY;
+	if (is_binary(data, len))
+		return VG_EBINARY;
+	feed_ctx_t *c = calloc(1, sizeof *c);
+	if (!c)
+		return VG_ENOMEM;
+	c->b = b;
+	c->name = name;
+	c->opts = opts;
+	c->rep = rep;
+	c->source = opts->source && *opts->source ? opts->source : base_name(name);
+	const char *bn = base_name(name);
+	size_t sl = strlen(bn);
+	const char *dot = strrchr(bn, '.');
+	if (dot && dot != bn)
+		sl = (size_t)(dot - bn);
+	if (sl >= sizeof c->stem)
+		sl = sizeof c->stem - 1;
+	memcpy(c->stem, bn, sl);
+	c->stem[sl] = 0;
+
+	vg_feed_fmt_t f = opts->format;
+	if (f == VG_FMT_AUTO)
+		f = vg_feed_detect(name, data, len);
+	rep->format = f;
+	int r;
+	switch (f) {
+	case VG_FMT_PLAIN: r = feed_read_plain(c, data, len); break;
+	case VG_FMT_IPSUM: r = feed_read_ipsum(c, data, len); break;
+	case VG_FMT_CSV: r = feed_read_csv(c, data, len); break;
+	case VG_FMT_SURICATA: r = feed_read_suricata(c, data, len); break;
+	case VG_FMT_ZEEK: r = feed_read_zeek(c, data, len); break;
+	case VG_FMT_STIX: r = feed_read_stix(c, data, len); break;
+	default: r = VG_ENOTSUP; break;
+	}
+	vg_buf_release(&c->msg);
+	free(c->seen);
+	free(c);
+	return r;
+}
+
+int vg_feed_load(vg_builder_t *b, const char *path, const vg_load_opts_t *opts,
+		 vg_load_report_t *rep)
+{
+	char *data;
+	size_t len;
+	if (rep)
+		memset(rep, 0, sizeof *rep);
+	int r = feed_read_file(path, &data, &len);
+	if (r != 0)
+		return r;
+	r = vg_feed_load_mem(b, path, data, len, opts, rep);
+	free(data);
+	return r;
+}

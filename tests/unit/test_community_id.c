@@ -57,7 +57,7 @@ static const struct vec spec[] = {
 	{0, 46, "10.1.12.2", "10.1.12.1", -1, -1, "1:KHlLkgoJW7ifUTyTSgyVfkFHzKw="},
 	/* suricata-verify community-id-ipv6 test.yaml (suricata.yaml: seed 7) */
 	{7, 6, "2600:1f13:f8:d400:3a6:303c:e011:18eb", "2607:f8b0:400a:800::200e", 60202, 443, "1:ptJhMvufAbB5nLDNW77cB800wFM="},
-	{0, 6, "2600:1f13:f8:d400:3a6:303c:e011:18eb", "2001:4860:4860::8888", 33892, 443, "1:PGf+a0eBbs1OhuPtJmsF0Sm51v4="},
+	{7, 6, "2600:1f13:f8:d400:3a6:303c:e011:18eb", "2001:4860:4860::8888", 33892, 443, "1:PGf+a0eBbs1OhuPtJmsF0Sm51v4="},
 };
 
 /* Rule: every spec baseline row (both directions, seed 0) and the two

@@ -105,11 +105,16 @@ int vg_flow_table_new(vg_flow_table_t **out, const vg_flow_cfg_t *cfg, vg_flow_e
 	if (cap == 0 || cap > (1u << 30))
 		return VG_EINVAL;
 	if (cfg->memcap) {
-		uint64_t fit = cfg->memcap / (sizeof(vg_flow_t) + 2 * sizeof(uint32_t));
+		uint64_t fit = cfg->memcap / (sizeof(vg_flow_t) + sizeof(uint32_t));
 		if (fit < cap)
 			cap = (uint32_t)fit;
-		while (cap > 0 && table_bytes(cap) > cfg->memcap)
-			cap--;
+		if (cap > 0 && table_bytes(cap) > cfg->memcap) {
+			/* buckets rounded up: shrink once with that bucket count */
+			uint64_t nbb = (uint64_t)pow2_at_least(cap) * sizeof(uint32_t);
+			fit = nbb < cfg->memcap ? (cfg->memcap - nbb) / sizeof(vg_flow_t) : 0;
+			if (fit < cap)
+				cap = (uint32_t)fit;
+		}
 		if (cap == 0)
 			return VG_EINVAL;
 	}

@@ -171,7 +171,8 @@ static int expand(char ***v, int *n, int *cap, const char *path, char *err, size
 	}
 	if (dir) {
 		closedir(dir);
-		qsort(*v + first, (size_t)(*n - first), sizeof **v, cmp_str);
+		if (*n > first)
+			qsort(*v + first, (size_t)(*n - first), sizeof **v, cmp_str);
 	}
 	return 0;
 nomem:

@@ -3,7 +3,8 @@
  * test_community_id.c — Community ID v1 against the spec's published
  * baseline (corelight/community-id-spec baseline/baseline_deflt.json, seed 0)
  * and suricata-verify's community-id-ipv6 expectations; SHA-1 against the
- * FIPS 180 examples.
+ * FIPS 180 examples; the suricata-verify pcap through source, decode and
+ * flow table gives Suricata's community_id and flow counters.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,9 @@
 #include <string.h>
 
 #include "net/community_id.h"
+#include "net/decode.h"
+#include "net/flow.h"
+#include "net/source.h"
 
 static vg_ip_t ip(const char *s)
 {
@@ -92,11 +96,82 @@ static void test_sha1(void **st)
 	assert_memory_equal(d, two, 20);
 }
 
+struct seen {
+	int n;
+	char cid[4][VG_CID_SIZE];
+	uint64_t pkts[4][2], bytes[4][2];
+	uint16_t cport[4];
+	int state[4], reason[4];
+};
+
+static void on_end(void *ctx, vg_flow_t *f, int reason)
+{
+	struct seen *s = ctx;
+	if (s->n < 4) {
+		memcpy(s->cid[s->n], f->community_id, VG_CID_SIZE);
+		memcpy(s->pkts[s->n], f->pkts, sizeof f->pkts);
+		memcpy(s->bytes[s->n], f->bytes, sizeof f->bytes);
+		s->cport[s->n] = f->cport;
+		s->state[s->n] = f->state;
+		s->reason[s->n] = reason;
+	}
+	s->n++;
+}
+
+/* Rule: tests/data/suricata-verify/community-id-ipv6 gives test.yaml's two
+ * flows: community_id (seed 7), packets and bytes per direction, state. */
+static void test_pcap_flows(void **st)
+{
+	(void)st;
+	char *paths[] = {"tests/data/suricata-verify/community-id-ipv6/input.pcap"};
+	vg_src_t *src;
+	char err[256];
+	assert_int_equal(vg_src_open_files(&src, paths, 1, NULL, err, sizeof err), 0);
+	vg_flow_cfg_t cfg;
+	vg_flow_cfg_default(&cfg);
+	cfg.cid_seed = 7;
+	struct seen s = {0};
+	vg_flow_table_t *t;
+	assert_int_equal(vg_flow_table_new(&t, &cfg, on_end, &s), 0);
+	vg_raw_pkt_t rp;
+	int rc;
+	while ((rc = vg_src_next(src, &rp)) == 1) {
+		vg_pkt_t p;
+		assert_int_equal(vg_decode(rp.linktype, rp.data, rp.caplen, &p), VG_DEC_OK);
+		assert_non_null(vg_flow_track(t, &p, rp.ts_us, rp.len, NULL));
+	}
+	assert_int_equal(rc, 0);
+	vg_src_close(src);
+	vg_flow_flush(t);
+	vg_flow_table_free(t);
+	assert_int_equal(s.n, 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(s.reason[i], VG_FLOW_END_FLUSH);
+		if (s.cport[i] == 33892) {
+			assert_string_equal(s.cid[i], "1:PGf+a0eBbs1OhuPtJmsF0Sm51v4=");
+			assert_int_equal(s.pkts[i][VG_DIR_TOSERVER], 17);
+			assert_int_equal(s.pkts[i][VG_DIR_TOCLIENT], 17);
+			assert_int_equal(s.bytes[i][VG_DIR_TOSERVER], 2303);
+			assert_int_equal(s.bytes[i][VG_DIR_TOCLIENT], 7122);
+			assert_int_equal(s.state[i], VG_FLOW_ESTABLISHED);
+		} else {
+			assert_int_equal(s.cport[i], 60202);
+			assert_string_equal(s.cid[i], "1:ptJhMvufAbB5nLDNW77cB800wFM=");
+			assert_int_equal(s.pkts[i][VG_DIR_TOSERVER], 18);
+			assert_int_equal(s.pkts[i][VG_DIR_TOCLIENT], 18);
+			assert_int_equal(s.bytes[i][VG_DIR_TOSERVER], 2439);
+			assert_int_equal(s.bytes[i][VG_DIR_TOCLIENT], 28862);
+			assert_int_equal(s.state[i], VG_FLOW_CLOSED);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_spec_vectors),
 	    cmocka_unit_test(test_sha1),
+	    cmocka_unit_test(test_pcap_flows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

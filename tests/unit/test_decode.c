@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "net/decode.h"
+#include "net/source.h"
 
 static const uint8_t MAC_D[6] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55};
 static const uint8_t MAC_S[6] = {0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb};
@@ -664,6 +665,43 @@ static void test_reason_names(void **st)
 	assert_int_equal(s.reason[VG_DEC_NOT_IP], 1);
 }
 
+/* Rule: in suricata-verify decode-teredo-01 exactly frames 6, 7, 30, 31
+ * are Teredo (as tshark says) and decode to the inner IPv6 packet; every
+ * other frame decodes without a tunnel. */
+static void test_teredo_pcap(void **st)
+{
+	(void)st;
+	char *paths[] = {"tests/data/suricata-verify/decode-teredo-01/input.pcap"};
+	vg_src_t *s;
+	char err[256];
+	assert_int_equal(vg_src_open_files(&s, paths, 1, NULL, err, sizeof err), 0);
+	vg_raw_pkt_t rp;
+	int teredo = 0;
+	while (vg_src_next(s, &rp) == 1) {
+		vg_pkt_t p;
+		int r = vg_decode(rp.linktype, rp.data, rp.caplen, &p);
+		assert_int_equal(r, VG_DEC_OK);
+		int want = rp.pcap_cnt == 6 || rp.pcap_cnt == 7 || rp.pcap_cnt == 30 ||
+			   rp.pcap_cnt == 31;
+		assert_int_equal(p.tunnel == VG_TUN_TEREDO, want);
+		if (!want)
+			continue;
+		teredo++;
+		assert_int_equal(p.ipver, 6);
+		assert_int_equal(p.depth, 1);
+		if (rp.pcap_cnt == 30) {
+			vg_ip_t a;
+			assert_int_equal(vg_ip_parse("2001:4860:0:2001::68", 20, &a), 0);
+			assert_memory_equal(p.dst.a, a.a, 16);
+			assert_int_equal(p.proto, 58);
+		}
+		if (rp.pcap_cnt == 31)
+			assert_int_equal(p.proto, 59);
+	}
+	assert_int_equal(teredo, 4);
+	vg_src_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -680,6 +718,7 @@ int main(void)
 	    cmocka_unit_test(test_tunnels),
 	    cmocka_unit_test(test_tunnel_depth),
 	    cmocka_unit_test(test_reason_names),
+	    cmocka_unit_test(test_teredo_pcap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

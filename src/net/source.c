@@ -116,7 +116,8 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Append path (or a directory's regular files) to the list *v of *n. */
-static int expand(char ***v, int *n, int *cap, const char *path, char *err, size_t errlen)
+static int expand(char ***v, uint8_t **fd, int *n, int *cap, const char *path, char *err,
+		  size_t errlen)
 {
 	struct stat sb;
 	if (stat(path, &sb) != 0) {
@@ -158,20 +159,24 @@ static int expand(char ***v, int *n, int *cap, const char *path, char *err, size
 		if (*n == *cap) {
 			int nc = *cap ? *cap * 2 : 16;
 			char **nv = realloc(*v, (size_t)nc * sizeof *nv);
-			if (!nv) {
+			if (nv)
+				*v = nv;
+			uint8_t *nf = nv ? realloc(*fd, (size_t)nc) : NULL;
+			if (!nf) {
 				free(full);
 				goto nomem;
 			}
-			*v = nv;
+			*fd = nf;
 			*cap = nc;
 		}
+		(*fd)[*n] = dir != NULL;
 		(*v)[(*n)++] = full;
 		if (!dir)
 			break;
 	}
 	if (dir) {
 		closedir(dir);
-		if (*n > first)
+		if (*n > first) /* all of [first, n) have fd = 1: only v needs sorting */
 			qsort(*v + first, (size_t)(*n - first), sizeof **v, cmp_str);
 	}
 	return 0;
@@ -189,9 +194,10 @@ int vg_src_open_files(vg_src_t **out, char **paths, int n, const char *bpf, char
 	if (err && errlen)
 		err[0] = 0;
 	char **list = NULL;
+	uint8_t *fromdir = NULL;
 	int cnt = 0, cap = 0, rc = 0;
 	for (int i = 0; i < n && rc == 0; i++)
-		rc = expand(&list, &cnt, &cap, paths[i], err, errlen);
+		rc = expand(&list, &fromdir, &cnt, &cap, paths[i], err, errlen);
 	if (rc == 0 && cnt == 0) {
 		set_err(err, errlen, n > 0 ? paths[0] : "input", "no capture files");
 		rc = VG_EEMPTY;
@@ -210,6 +216,7 @@ int vg_src_open_files(vg_src_t **out, char **paths, int n, const char *bpf, char
 		for (int i = 0; i < cnt; i++)
 			free(list[i]);
 		free(list);
+		free(fromdir);
 		if (s)
 			free(s->f);
 		free(s);
@@ -224,26 +231,36 @@ int vg_src_open_files(vg_src_t **out, char **paths, int n, const char *bpf, char
 	for (int i = 0; i < cnt; i++) {
 		struct sfile *f = &s->f[i];
 		char eb[PCAP_ERRBUF_SIZE] = "";
-		if (access(f->path, R_OK) != 0) {
-			set_err(err, errlen, f->path, strerror(errno));
-			vg_src_close(s);
-			return VG_EIO;
+		int readable = access(f->path, R_OK) == 0;
+		if (!readable) {
+			snprintf(eb, sizeof eb, "%s", strerror(errno));
+		} else {
+			f->pc = pcap_open_offline_with_tstamp_precision(
+			    f->path, PCAP_TSTAMP_PRECISION_MICRO, eb);
 		}
-		f->pc = pcap_open_offline_with_tstamp_precision(f->path, PCAP_TSTAMP_PRECISION_MICRO,
-								eb);
+		if (!f->pc && fromdir[i]) {
+			/* a stray file in a directory: report it, read the others */
+			snprintf(f->err, sizeof f->err, "not readable as a capture file: %s", eb);
+			f->err_pending = 1;
+			f->done = 1;
+			continue;
+		}
 		if (!f->pc) {
 			set_err(err, errlen, f->path, eb);
+			free(fromdir);
 			vg_src_close(s);
-			return VG_EFORMAT;
+			return readable ? VG_EFORMAT : VG_EIO;
 		}
 		f->linktype = pcap_datalink(f->pc);
 		rc = apply_bpf(f->pc, bpf, f->path, err, errlen);
 		if (rc) {
+			free(fromdir);
 			vg_src_close(s);
 			return rc;
 		}
 		s->st.files++;
 	}
+	free(fromdir);
 	for (int i = 0; i < cnt; i++)
 		fetch(&s->f[i]);
 	*out = s;

@@ -64,8 +64,11 @@ typedef struct vg_src_stats {
 
 /*
  * vg_src_open_files: open the n capture files at paths (a directory
- * expands to its regular files, sorted by name) for a merged read, applying
- * BPF filter bpf (NULL = none) to each.  On failure returns a negative
+ * expands to its regular files not starting with '.', sorted by name) for
+ * a merged read, applying BPF filter bpf (NULL = none) to each.  A file
+ * found in a directory that is not a readable capture file does not fail
+ * the open: it is reported by vg_src_next as VG_ECORRUPT and skipped; a
+ * file named directly in paths does fail it.  On failure returns a negative
  * VG_E* (VG_EIO cannot open, VG_EFORMAT not a capture file or bad filter,
  * VG_EEMPTY no files, VG_ENOMEM) and writes a message naming the file into
  * err (errlen bytes).

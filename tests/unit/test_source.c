@@ -205,6 +205,30 @@ static void test_dir_and_filter(void **st)
 			 VG_EFORMAT);
 	assert_null(s);
 	assert_non_null(strstr(err, "bad filter"));
+	/* a stray non-capture file in the directory is reported, not fatal */
+	char junk[300];
+	snprintf(junk, sizeof junk, "%s/README", dir);
+	FILE *jf = fopen(junk, "w");
+	assert_non_null(jf);
+	fputs("not a capture\n", jf);
+	fclose(jf);
+	assert_int_equal(vg_src_open_files(&s, paths, 1, NULL, err, sizeof err), 0);
+	int got = 0, bad = 0, rc;
+	while ((rc = vg_src_next(s, &p)) != 0) {
+		if (rc == 1)
+			got++;
+		else if (rc == VG_ECORRUPT && strstr(vg_src_error(s), junk))
+			bad++;
+		else
+			fail_msg("unexpected %d", rc);
+	}
+	assert_int_equal(got, 4);
+	assert_int_equal(bad, 1);
+	vg_src_close(s);
+	/* ...but the same file named directly fails the open */
+	char *direct[] = {junk};
+	assert_int_equal(vg_src_open_files(&s, direct, 1, NULL, err, sizeof err), VG_EFORMAT);
+	unlink(junk);
 	unlink(pa);
 	unlink(pb);
 	rmdir(sub);

@@ -39,7 +39,7 @@ struct sfile {
 	int linktype;
 	int done;        /* no pending packet any more */
 	int err_pending; /* read error not yet reported */
-	char err[PCAP_ERRBUF_SIZE];
+	char err[PCAP_ERRBUF_SIZE + 64];
 };
 
 struct vg_src {

@@ -91,15 +91,26 @@ static uint32_t nw_end(namew_t *w, bool root_if_empty)
  * name is malformed before its end is known (bad label type, pointer past the
  * end, truncated input); true otherwise (possibly with w->trunc set).
  */
-static bool read_name(vg_rd_t *r, namew_t *w)
+static bool read_name(vg_rd_t *r, namew_t *w, unsigned *budget)
 {
 	vg_rd_t cur = *r;
 	size_t end = 0;
 	bool jumped = false;
 	unsigned jumps = 0;
 	bool first = true;
+	unsigned segs = 0;
 
 	for (;;) {
+		/* Work bounds: without a pointer the walk consumes the record
+		 * stream (linear overall); after one, at most VG_DNS_MAX_SEGS
+		 * labels per name and VG_DNS_BUDGET steps per message. */
+		if (*budget == 0)
+			return false;
+		--*budget;
+		if (jumped && ++segs > VG_DNS_MAX_SEGS) {
+			w->trunc = true;
+			break;
+		}
 		uint8_t b = vg_rd_u8(&cur);
 		if (!vg_rd_ok(&cur))
 			return false;
@@ -115,6 +126,8 @@ static bool read_name(vg_rd_t *r, namew_t *w)
 			if (!jumped) {
 				end = cur.off;
 				jumped = true;
+				if (!w->m)
+					break; /* skip mode: the end is all we need */
 			}
 			if (++jumps > VG_DNS_MAX_JUMPS) {
 				w->trunc = true; /* loop: end already known */
@@ -131,18 +144,19 @@ static bool read_name(vg_rd_t *r, namew_t *w)
 		if (!first)
 			nw_put(w, ".", 1);
 		first = false;
-		while (vg_rd_left(&lab) > 0)
+		while (w->m && !w->trunc && vg_rd_left(&lab) > 0)
 			nw_byte(w, vg_rd_u8(&lab));
 	}
 	vg_rd_seek(r, jumped ? end : cur.off);
 	return true;
 }
 
-static bool name_into(vg_rd_t *r, vg_dns_msg_t *m, uint32_t *off, bool *trunc)
+static bool name_into(vg_rd_t *r, vg_dns_msg_t *m, unsigned *budget, uint32_t *off,
+		      bool *trunc)
 {
 	namew_t w;
 	nw_begin(&w, m);
-	bool ok = read_name(r, &w);
+	bool ok = read_name(r, &w, budget);
 	uint32_t o = nw_end(&w, true);
 	if (off)
 		*off = o;
@@ -153,7 +167,8 @@ static bool name_into(vg_rd_t *r, vg_dns_msg_t *m, uint32_t *off, bool *trunc)
 
 /* Decode rdata of a stored record; rd spans the whole message, positioned at
  * the rdata start; rdend is the absolute end of the rdata. */
-static void rdata_decode(vg_rd_t *rd, size_t rdend, vg_dns_msg_t *m, vg_dns_rr_t *rr)
+static void rdata_decode(vg_rd_t *rd, size_t rdend, vg_dns_msg_t *m, vg_dns_rr_t *rr,
+			 unsigned *budget)
 {
 	size_t rdlen = rdend - rd->off;
 	switch (rr->type) {
@@ -206,7 +221,7 @@ static void rdata_decode(vg_rd_t *rd, size_t rdend, vg_dns_msg_t *m, vg_dns_rr_t
 		return;
 	namew_t w;
 	nw_begin(&w, m);
-	bool ok = read_name(rd, &w);
+	bool ok = read_name(rd, &w, budget);
 	rr->target = nw_end(&w, true);
 	rr->target_trunc = w.trunc;
 	if (ok)
@@ -214,7 +229,8 @@ static void rdata_decode(vg_rd_t *rd, size_t rdend, vg_dns_msg_t *m, vg_dns_rr_t
 }
 
 /* Parse one resource record at r; store into rr when rr != NULL. */
-static bool read_rr(vg_rd_t *r, vg_dns_msg_t *m, vg_dns_rr_t *rr, uint8_t section)
+static bool read_rr(vg_rd_t *r, vg_dns_msg_t *m, vg_dns_rr_t *rr, uint8_t section,
+		    unsigned *budget)
 {
 	vg_dns_rr_t tmp;
 	bool store = rr != NULL;
@@ -222,7 +238,7 @@ static bool read_rr(vg_rd_t *r, vg_dns_msg_t *m, vg_dns_rr_t *rr, uint8_t sectio
 		rr = &tmp;
 	memset(rr, 0, sizeof(*rr));
 	rr->section = section;
-	if (!name_into(r, store ? m : NULL, &rr->name, &rr->name_trunc))
+	if (!name_into(r, store ? m : NULL, budget, &rr->name, &rr->name_trunc))
 		return false;
 	rr->type = vg_rd_be16(r);
 	rr->rclass = vg_rd_be16(r);
@@ -233,7 +249,7 @@ static bool read_rr(vg_rd_t *r, vg_dns_msg_t *m, vg_dns_rr_t *rr, uint8_t sectio
 	size_t rdstart = r->off, rdend = rdstart + rr->rdlen;
 	if (store) {
 		vg_rd_t rd = *r;
-		rdata_decode(&rd, rdend, m, rr);
+		rdata_decode(&rd, rdend, m, rr, budget);
 	}
 	vg_rd_seek(r, rdend);
 	return vg_rd_ok(r);
@@ -248,6 +264,7 @@ int vg_dns_parse(const uint8_t *msg, size_t len, vg_dns_msg_t *out)
 	out->scratch[0] = 0;
 
 	vg_rd_t r = vg_rd_make(msg, len);
+	unsigned budget = VG_DNS_BUDGET;
 	out->id = vg_rd_be16(&r);
 	out->flags = vg_rd_be16(&r);
 	out->qdcount = vg_rd_be16(&r);
@@ -270,7 +287,7 @@ int vg_dns_parse(const uint8_t *msg, size_t len, vg_dns_msg_t *out)
 	for (unsigned i = 0; i < out->qdcount; i++) {
 		bool store = out->n_q < VG_DNS_MAX_Q;
 		vg_dns_q_t q = {0};
-		if (!name_into(&r, store ? out : NULL, &q.name, &q.name_trunc))
+		if (!name_into(&r, store ? out : NULL, &budget, &q.name, &q.name_trunc))
 			return VG_EFORMAT;
 		q.type = vg_rd_be16(&r);
 		q.rclass = vg_rd_be16(&r);
@@ -284,7 +301,7 @@ int vg_dns_parse(const uint8_t *msg, size_t len, vg_dns_msg_t *out)
 	for (unsigned i = 0; i < out->ancount; i++) {
 		bool store = out->n_an < VG_DNS_MAX_AN;
 		vg_dns_rr_t *rr = store ? &out->an[out->n_an] : NULL;
-		if (!read_rr(&r, out, rr, VG_DNS_SEC_ANSWER)) {
+		if (!read_rr(&r, out, rr, VG_DNS_SEC_ANSWER, &budget)) {
 			out->err_section = VG_DNS_SEC_ANSWER;
 			return 0;
 		}
@@ -298,7 +315,7 @@ int vg_dns_parse(const uint8_t *msg, size_t len, vg_dns_msg_t *out)
 		uint8_t sec = i < out->nscount ? VG_DNS_SEC_AUTHORITY : VG_DNS_SEC_ADDITIONAL;
 		bool store = out->n_extra < VG_DNS_MAX_EXTRA;
 		vg_dns_rr_t *rr = store ? &out->extra[out->n_extra] : NULL;
-		if (!read_rr(&r, out, rr, sec)) {
+		if (!read_rr(&r, out, rr, sec, &budget)) {
 			out->err_section = sec;
 			return 0;
 		}
@@ -343,7 +360,8 @@ bool vg_dns_looks_like(const uint8_t *msg, size_t len)
 		return false;
 	if (qd < 1 || qd > 8 || an > 512 || ns > 512 || ar > 512)
 		return false;
-	if (!name_into(&r, NULL, NULL, NULL))
+	unsigned budget = 4 * VG_DNS_MAX_SEGS;
+	if (!name_into(&r, NULL, &budget, NULL, NULL))
 		return false;
 	vg_rd_be16(&r);
 	uint16_t cls = vg_rd_be16(&r);

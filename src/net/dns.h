@@ -24,7 +24,9 @@
  * Compression pointers may point forward or backward anywhere in the message;
  * at most VG_DNS_MAX_JUMPS pointers are followed per name (loop guard: a name
  * that loops is returned cut, with trunc set, since its end in the message is
- * known after the first pointer).
+ * known after the first pointer).  Work is bounded: after a pointer at most
+ * VG_DNS_MAX_SEGS labels per name (Suricata's limit), and at most
+ * VG_DNS_BUDGET label/pointer steps per message.
  */
 #ifndef VG_NET_DNS_H
 #define VG_NET_DNS_H
@@ -40,6 +42,9 @@
 #define VG_DNS_MAX_EXTRA 16   /* authority + additional records stored */
 #define VG_DNS_NAME_MAX 1025  /* rendered name length cap (Suricata) */
 #define VG_DNS_MAX_JUMPS 32   /* compression pointers followed per name */
+#define VG_DNS_MAX_SEGS 255   /* labels+pointers per name after a pointer */
+#define VG_DNS_BUDGET 65536   /* label/pointer steps per message: beyond it
+				 parsing stops as if the data were corrupt */
 #define VG_DNS_SCRATCH 16384  /* bytes of name storage per message */
 #define VG_DNS_TXT_MAX 255    /* TXT first string, rendered, cap */
 

@@ -3,8 +3,8 @@
  * fuzz_reasm.c — libFuzzer target for src/net/reasm.c.  The input is a
  * script: byte 0 picks SYN/no SYN, then records of (seq offset be16,
  * len u8, data) are added to a 512-byte window; afterwards the invariants
- * are checked (sorted disjoint ranges within cap, contig <= cap) and the
- * contiguous prefix is compared to a shadow copy (first arrival wins).
+ * are checked (sorted, disjoint, non-touching ranges within cap,
+ * contig <= cap).
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -290,6 +290,34 @@ static void t_names_misc(void **st)
 	assert_string_equal(vg_dns_str(&M, M.q[7].name), "h");
 }
 
+/* Work bound: 2000 questions, each a pointer to a chain of 200 one-byte
+ * labels.  Only 8 names are rendered (cut at 255 segments is not reached:
+ * 200 labels = 399 chars); skipped questions stop at their first pointer. */
+static void t_work_bound(void **st)
+{
+	(void)st;
+	static uint8_t m[12 + 401 + 4 + 2000 * 6];
+	uint8_t h[12] = {HDR(0, 0)};
+	memcpy(m, h, 12);
+	m[4] = 2000 >> 8, m[5] = 2000 & 0xff;
+	size_t o = 12;
+	for (int i = 0; i < 200; i++)
+		m[o++] = 1, m[o++] = 'x';
+	m[o++] = 0;
+	m[o++] = 0, m[o++] = 1, m[o++] = 0, m[o++] = 1;
+	for (int i = 0; i < 2000; i++)
+		m[o++] = 0xc0, m[o++] = 12, m[o++] = 0, m[o++] = 1, m[o++] = 0, m[o++] = 1;
+	/* question 0 is the chain itself, 1..2000 point to it */
+	m[4] = (uint8_t)(2002 >> 8), m[5] = (uint8_t)(2002 & 0xff);
+	assert_int_equal(vg_dns_parse(m, o, &M), VG_EFORMAT); /* one more than present */
+	m[4] = (uint8_t)(2001 >> 8), m[5] = (uint8_t)(2001 & 0xff);
+	assert_int_equal(vg_dns_parse(m, o, &M), 0);
+	assert_int_equal(M.n_q, 8);
+	assert_true(M.more);
+	assert_int_equal(strlen(vg_dns_str(&M, M.q[1].name)), 399);
+	assert_false(M.q[1].name_trunc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,7 +325,7 @@ int main(void)
 	    cmocka_unit_test(t_corrupt_additionals), cmocka_unit_test(t_truncated_rname),
 	    cmocka_unit_test(t_tcp), cmocka_unit_test(t_misc_real),
 	    cmocka_unit_test(t_hostile), cmocka_unit_test(t_long_name),
-	    cmocka_unit_test(t_names_misc),
+	    cmocka_unit_test(t_names_misc), cmocka_unit_test(t_work_bound),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

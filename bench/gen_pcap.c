@@ -38,8 +38,8 @@ static uint64_t parse_u64(const char *s, const char *what)
 }
 
 static const char *const UAS[] = {
-	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-	"Chrome/122.0.0.0 Safari/537.36",
+	("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+	 "Chrome/122.0.0.0 Safari/537.36"),
 	"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:123.0) Gecko/20100101 Firefox/123.0",
 	"curl/7.88.1",
 	"Microsoft-CryptoAPI/10.0",

@@ -11,6 +11,7 @@
  * on them between packets, so the engine is never re-entered.
  */
 #include "cmd/cmd.h"
+#include "cmd/load.h"
 #include "net/source.h"
 #include "watch/engine.h"
 
@@ -109,7 +110,7 @@ typedef struct wopts {
 	const char *iface, *bpf, *out_path, *user;
 	char **feeds;
 	int n_feeds;
-	vg_cmd_load_opts_t load;
+	struct vg_cmd_load_opts load;
 	vg_watch_cfg_t cfg;
 	vg_live_opts_t live;
 	bool quiet;
@@ -367,7 +368,8 @@ int cmd_watch(int argc, char **argv)
 	if (parse_opts(argc, argv, &o))
 		goto done;
 	if (o.n_feeds) {
-		if (vg_cmd_load_store(o.feeds, o.n_feeds, &o.load, &store))
+		if (vg_cmd_load_store(o.feeds, o.n_feeds, &o.load, &store) == VG_EXIT_ERROR ||
+		    !store)
 			goto done;
 	} else {
 		vg_warnx("watch: no --feed given: nothing can match (logging only)");
@@ -439,12 +441,14 @@ int cmd_watch(int argc, char **argv)
 					break;
 			}
 			vg_store_t *ns = NULL;
-			if (o.n_feeds && vg_cmd_load_store(o.feeds, o.n_feeds, &o.load, &ns) == 0) {
+			if (o.n_feeds && vg_cmd_load_store(o.feeds, o.n_feeds, &o.load, &ns) != VG_EXIT_ERROR &&
+			    ns) {
 				vg_watch_set_store(w, ns);
 				vg_store_free(store);
 				store = ns;
 				vg_warnx("watch: feeds reloaded");
 			} else if (o.n_feeds) {
+				vg_store_free(ns);
 				vg_err("watch: reload failed; the previous indicators stay in force");
 			}
 		}

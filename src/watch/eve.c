@@ -75,7 +75,7 @@ static void finish(vg_watch_t *w, vg_jw_t *j)
 }
 
 /* The packet's 5-tuple and the fields every packet event shares. */
-static void packet_fields(vg_jw_t *j, const pctx_t *pc, const char *event_type)
+static void packet_fields(vg_watch_t *w, vg_jw_t *j, const pctx_t *pc, const char *event_type)
 {
 	const vg_pkt_t *p = pc->pkt;
 	const vg_raw_pkt_t *raw = pc->raw;
@@ -97,7 +97,7 @@ static void packet_fields(vg_jw_t *j, const pctx_t *pc, const char *event_type)
 		vg_jw_kuint(j, "icmp_code", p->icmp_code);
 	}
 	if (pc->flow) {
-		vg_jw_kstr(j, "community_id", pc->flow->community_id);
+		vg_jw_kstr(j, "community_id", vg_flow_community_id(pc->flow, w->cfg.flow.cid_seed));
 		const char *app = vg_w_app_name(FS(pc->flow)->app);
 		if (app)
 			vg_jw_kstr(j, "app_proto", app);
@@ -278,7 +278,7 @@ void vg_w_eve_app(vg_watch_t *w, const pctx_t *pc)
 	static const char *const names[] = {NULL, "dns", "tls", "http", "quic"};
 	vg_jw_t j;
 	begin(w, &j, pc->raw->ts_us, pc->flow);
-	packet_fields(&j, pc, names[pc->ctx]);
+	packet_fields(w, &j, pc, names[pc->ctx]);
 	app_obj(&j, pc);
 	finish(w, &j);
 }
@@ -310,7 +310,7 @@ void vg_w_eve_alert(vg_watch_t *w, const pctx_t *pc, int on, const vg_match_t *m
 			 vg_w_on_name(on));
 
 	begin(w, &j, pc->raw->ts_us, pc->flow);
-	packet_fields(&j, pc, "alert");
+	packet_fields(w, &j, pc, "alert");
 	vg_jw_key(&j, "alert");
 	vg_jw_obj(&j);
 	vg_jw_kstr(&j, "action", "allowed");
@@ -391,7 +391,7 @@ void vg_w_eve_flow(vg_watch_t *w, const vg_flow_t *f, int reason)
 	if (ports)
 		vg_jw_kuint(&j, "dest_port", f->sport);
 	vg_jw_kstr(&j, "proto", proto_name(f->key.proto, pb));
-	vg_jw_kstr(&j, "community_id", f->community_id);
+	vg_jw_kstr(&j, "community_id", vg_flow_community_id((vg_flow_t *)f, w->cfg.flow.cid_seed));
 	const char *app = vg_w_app_name(fs->app);
 	if (app)
 		vg_jw_kstr(&j, "app_proto", app);

@@ -97,6 +97,7 @@ static bool read_name(vg_rd_t *r, namew_t *w, unsigned *budget)
 	size_t end = 0;
 	bool jumped = false;
 	unsigned jumps = 0;
+	size_t seen[VG_DNS_MAX_JUMPS]; /* pointer targets followed: a repeat is a loop */
 	bool first = true;
 	unsigned segs = 0;
 
@@ -129,10 +130,14 @@ static bool read_name(vg_rd_t *r, namew_t *w, unsigned *budget)
 				if (!w->m)
 					break; /* skip mode: the end is all we need */
 			}
-			if (++jumps > VG_DNS_MAX_JUMPS) {
-				w->trunc = true; /* loop: end already known */
+			bool loop = jumps >= VG_DNS_MAX_JUMPS;
+			for (unsigned i = 0; i < jumps && !loop; i++)
+				loop = seen[i] == ptr;
+			if (loop) {
+				w->trunc = true; /* the end is already known: stop here */
 				break;
 			}
+			seen[jumps++] = ptr;
 			vg_rd_seek(&cur, ptr);
 			continue;
 		}
@@ -148,6 +153,11 @@ static bool read_name(vg_rd_t *r, namew_t *w, unsigned *budget)
 			nw_byte(w, vg_rd_u8(&lab));
 	}
 	vg_rd_seek(r, jumped ? end : cur.off);
+	/* RFC 1035: a name is at most 255 octets; longer ones (possible only
+	 * through pointers) are kept up to VG_DNS_NAME_MAX, as Suricata does,
+	 * but always marked truncated */
+	if (w->n > 255)
+		w->trunc = true;
 	return true;
 }
 

@@ -36,6 +36,7 @@ struct vg_flow_table {
 	uint32_t *buckets;
 	uint32_t cap, mask;
 	uint32_t free_head;
+	uint32_t fresh; /* slots [fresh, cap) were never used: no free-list entry */
 	uint32_t head[VG_FLOW_TQ_COUNT], tail[VG_FLOW_TQ_COUNT];
 	uint64_t timeout_us[VG_FLOW_TQ_COUNT];
 	uint64_t now;
@@ -55,7 +56,7 @@ void vg_flow_cfg_default(vg_flow_cfg_t *c)
 	c->timeout_s[VG_FLOW_TQ_TCP_NEW] = 30;
 	c->timeout_s[VG_FLOW_TQ_TCP_EST] = 3600;
 	c->timeout_s[VG_FLOW_TQ_TCP_CLOSING] = 120;
-	c->timeout_s[VG_FLOW_TQ_TCP_CLOSED] = 10;
+	c->timeout_s[VG_FLOW_TQ_TCP_CLOSED] = 60; /* Suricata's default */
 	c->timeout_s[VG_FLOW_TQ_UDP] = 60;
 	c->timeout_s[VG_FLOW_TQ_ICMP] = 30;
 	c->timeout_s[VG_FLOW_TQ_OTHER] = 60;
@@ -122,19 +123,20 @@ int vg_flow_table_new(vg_flow_table_t **out, const vg_flow_cfg_t *cfg, vg_flow_e
 	if (!t)
 		return VG_ENOMEM;
 	uint32_t nb = pow2_at_least(cap);
-	t->slab = aligned_alloc(64, ((size_t)cap * sizeof(vg_flow_t) + 63) & ~(size_t)63);
+	/* calloc: a large slab comes from mmap as untouched zero pages, and the
+	 * bump index `fresh` hands them out, so start-up does not touch the
+	 * whole slab (it cost ~50 ms per run at the default size). */
+	t->slab = calloc(cap, sizeof(vg_flow_t));
 	t->buckets = malloc((size_t)nb * sizeof(uint32_t));
 	if (!t->slab || !t->buckets) {
 		vg_flow_table_free(t);
 		return VG_ENOMEM;
 	}
-	memset(t->slab, 0, (size_t)cap * sizeof(vg_flow_t));
 	memset(t->buckets, 0xff, (size_t)nb * sizeof(uint32_t));
 	t->cap = cap;
 	t->mask = nb - 1;
-	for (uint32_t i = 0; i < cap; i++)
-		t->slab[i].hnext = i + 1 < cap ? i + 1 : NIL;
-	t->free_head = 0;
+	t->free_head = NIL;
+	t->fresh = 0;
 	for (int q = 0; q < VG_FLOW_TQ_COUNT; q++) {
 		t->head[q] = t->tail[q] = NIL;
 		t->timeout_us[q] = (uint64_t)cfg->timeout_s[q] * 1000000u;
@@ -314,6 +316,10 @@ static int make_key(const vg_flow_table_t *t, const vg_pkt_t *p, vg_flow_key_t *
 static uint32_t create(vg_flow_table_t *t, const vg_pkt_t *p, const vg_flow_key_t *k,
 		       uint32_t b, int src_a)
 {
+	if (t->free_head == NIL && t->fresh < t->cap) {
+		t->slab[t->fresh].hnext = NIL;
+		t->free_head = t->fresh++;
+	}
 	if (t->free_head == NIL) {
 		uint32_t v = oldest(t);
 		if (v == NIL)

@@ -238,7 +238,8 @@ static bool client_prefix(vg_watch_t *w, pctx_t *pc, vg_flow_t *f, const uint8_t
 			fs->app = APP_TLS;
 		else if (http_method_start(p, n) || (n < 8 && p[0] >= 'A' && p[0] <= 'Z'))
 			fs->app = n >= 8 || http_method_start(p, n) ? APP_HTTP : APP_NONE;
-		else if (is_dns_port(f->sport))
+		else if (is_dns_port(f->sport) ||
+			 (w->cfg.dns_any_port && n > 2 && vg_dns_looks_like(p + 2, n - 2)))
 			fs->app = APP_DNS;
 		else
 			fs->app = APP_FAILED;
@@ -267,7 +268,18 @@ static bool client_prefix(vg_watch_t *w, pctx_t *pc, vg_flow_t *f, const uint8_t
 			w->st.http_err++;
 		fs->flags |= FS_HTTP_FIRST;
 		return true;
-	case APP_DNS: on_dns(w, pc, p, n, true); return true;
+	case APP_DNS:
+		if (n >= 2 && (size_t)(p[0] << 8 | p[1]) + 2 > n) {
+			if (!full)
+				return false; /* wait for the whole message */
+			/* larger than the reassembly cap: parse the prefix we hold;
+			 * the header and questions come first */
+			on_dns(w, pc, p + 2, n - 2, false);
+			fs->flags |= FS_DONE;
+			return true;
+		}
+		on_dns(w, pc, p, n, true);
+		return true;
 	default: fs->flags |= FS_DONE; return true;
 	}
 }
@@ -286,8 +298,9 @@ static void tcp_client_data(vg_watch_t *w, pctx_t *pc, vg_flow_t *f)
 			on_http(w, pc, &w->http);
 		return;
 	}
-	if (fs->app == APP_DNS && !fs->reasm) {
-		on_dns(w, pc, p->payload, p->payload_len, true);
+	if (fs->app == APP_DNS && !fs->reasm && p->payload_len >= 2 &&
+	    (size_t)(p->payload[0] << 8 | p->payload[1]) + 2 <= p->payload_len) {
+		on_dns(w, pc, p->payload, p->payload_len, true); /* a whole message */
 		return;
 	}
 	bool in_order = !(fs->flags & FS_ISN) || p->tcp_seq == fs->cli_isn + 1;
@@ -332,7 +345,9 @@ void vg_watch_packet(vg_watch_t *w, const vg_raw_pkt_t *raw)
 		return;
 	w->cur_raw = raw;
 	int dir = 0;
-	vg_flow_t *f = vg_flow_track(w->flows, p, raw->ts_us, raw->len, &dir);
+	/* a tunnelled packet's flow counts the inner packet, as Suricata does */
+	uint32_t wire = p->depth ? p->ip_len : raw->len;
+	vg_flow_t *f = vg_flow_track(w->flows, p, raw->ts_us, wire, &dir);
 	pctx_t pc = {raw, p, f, dir, CTX_NONE, NULL};
 	if (!f)
 		return;

@@ -174,6 +174,34 @@ static void dns_obj(vg_jw_t *j, const vg_dns_msg_t *m)
 		}
 		vg_jw_end(j);
 	}
+	if (m->qr && m->n_extra) {
+		bool any = false;
+		for (unsigned i = 0; i < m->n_extra; i++) {
+			const vg_dns_rr_t *rr = &m->extra[i];
+			if (rr->section != VG_DNS_SEC_AUTHORITY)
+				continue;
+			if (!any) {
+				vg_jw_key(j, "authorities");
+				vg_jw_arr(j);
+				any = true;
+			}
+			vg_jw_obj(j);
+			vg_jw_kstr(j, "rrname", vg_dns_str(m, rr->name));
+			rtype(j, "rrtype", rr->type);
+			vg_jw_kuint(j, "ttl", rr->ttl);
+			if (rr->type == VG_DNS_T_SOA && rr->rdkind == VG_DNS_RD_NAME) {
+				vg_jw_key(j, "soa");
+				vg_jw_obj(j);
+				vg_jw_kstr(j, "mname", vg_dns_str(m, rr->target));
+				vg_jw_end(j);
+			} else {
+				rdata(j, m, rr);
+			}
+			vg_jw_end(j);
+		}
+		if (any)
+			vg_jw_end(j);
+	}
 	if (m->qr && m->n_an) {
 		vg_jw_key(j, "answers");
 		vg_jw_arr(j);
@@ -221,7 +249,7 @@ static void dns_obj(vg_jw_t *j, const vg_dns_msg_t *m)
 
 static void tls_obj(vg_jw_t *j, const vg_tls_hello_t *h, const char *key)
 {
-	char vb[24], ja3[1024], hash[33];
+	char vb[24], ja3[VG_TLS_JA3_MAX], hash[33];
 	vg_jw_key(j, key);
 	vg_jw_obj(j);
 	if (h->has_sni)
@@ -403,9 +431,13 @@ void vg_w_eve_flow(vg_watch_t *w, const vg_flow_t *f, int reason)
 	vg_jw_kuint(&j, "bytes_toclient", f->bytes[VG_DIR_TOCLIENT]);
 	kts(&j, "start", f->first_us);
 	kts(&j, "end", f->last_us);
-	vg_jw_kuint(&j, "age", (f->last_us - f->first_us) / 1000000);
+	/* as Suricata: whole seconds of the end minus whole seconds of the start */
+	vg_jw_kuint(&j, "age", f->last_us / 1000000 - f->first_us / 1000000);
 	vg_jw_kstr(&j, "state", vg_flow_state_name(f->state));
-	vg_jw_kstr(&j, "reason", vg_flow_end_name(reason));
+	/* Suricata's reasons are timeout, forced and shutdown: a closed TCP
+	 * flow reaped after its (closed-state) timeout is a timeout */
+	vg_jw_kstr(&j, "reason",
+		   vg_flow_end_name(reason == VG_FLOW_END_CLOSED ? VG_FLOW_END_TIMEOUT : reason));
 	vg_jw_kbool(&j, "alerted", fs->flags & FS_ALERTED);
 	vg_jw_end(&j);
 	if (f->key.proto == 6) {

@@ -76,7 +76,7 @@ static void alert_groups(vg_watch_t *w, pctx_t *pc, int on, const vg_match_t *m,
 		int eff = on;
 		if (on == ON_IP_DST && m[i].type >= VG_IND_IPPORT4 && m[i].type <= VG_IND_IPPORT6)
 			eff = ON_IP_DST_PORT;
-		if (pc->flow && first_time(pc->flow, ind_hash(&m[i]) ^ (resolved ? 0x5a5a : 0))) {
+		if (pc->flow && first_time(pc->flow, ind_hash(&m[i]))) {
 			fstate_t *fs = FS(pc->flow);
 			fs->flags |= FS_ALERTED;
 			fs->last_alert_us = pc->raw->ts_us;

@@ -56,6 +56,7 @@ static vg_flow_table_t *mk(uint32_t max, struct ended *e)
 	vg_flow_cfg_default(&c);
 	c.max_flows = max;
 	c.hash_seed = 12345;
+	c.timeout_s[VG_FLOW_TQ_TCP_CLOSED] = 10; /* the timing tests below assume 10 s */
 	vg_flow_table_t *t;
 	assert_int_equal(vg_flow_table_new(&t, &c, on_end, e), 0);
 	return t;

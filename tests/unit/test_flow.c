@@ -331,7 +331,7 @@ static void test_ids(void **st)
 		assert_true(ids[i] != 0 && ids[i] < (1ull << 51));
 		char cid[VG_CID_SIZE];
 		vg_community_id(&p.src, &p.dst, 6, 1234, 80, 0, cid);
-		assert_string_equal(f->community_id, cid);
+		assert_string_equal(vg_flow_community_id(f, 0), cid);
 	}
 	for (uint32_t i = 0; i < 5000; i++)
 		for (uint32_t j = i + 1; j < 5000; j++)

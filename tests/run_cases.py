@@ -149,7 +149,10 @@ def run_case(case, env_base):
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            proc.communicate()
+            try:  # a descendant that left the group may still hold the pipes
+                proc.communicate(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
             keep = True
             return "FAIL", "timed out after %g s (killed)" % TIMEOUT, out
         problems = []

@@ -309,10 +309,12 @@ static int feed_check(int argc, char **argv)
 							      reps[i].format == VG_FMT_COMPILED ||
 								      a.lo.format == VG_FMT_COMPILED,
 							      a.lo.strict));
+				vg_jw_key(&w, "format");
+				vg_jw_null(&w);
 			} else {
 				vg_jw_kbool(&w, "loaded", true);
+				vg_jw_kstr(&w, "format", vg_feed_fmt_name(reps[i].format));
 			}
-			vg_jw_kstr(&w, "format", vg_feed_fmt_name(reps[i].format));
 			vg_jw_kuint(&w, "lines", reps[i].lines);
 			json_types(&w, reps[i].added);
 			json_counters(&w, &reps[i]);

@@ -43,7 +43,8 @@ const char *vg_cmd_load_errmsg(int rc, int err, bool compiled, bool strict)
 			return "not a vigil compiled store";
 		return strict ? "stopped at the first bad line (--strict)"
 			      : "no indicator format recognised";
-	case VG_ENOTSUP: return "format not supported here";
+	case VG_ENOTSUP:
+		return "mixing compiled stores with other files is not supported";
 	default: return vg_strerror(rc);
 	}
 }
@@ -118,6 +119,8 @@ int vg_cmd_load_store(char **files, int n, const struct vg_cmd_load_opts *o, vg_
 		}
 	}
 	if (ncompiled && n > 1) {
+		for (int i = 0; o->status && i < n; i++)
+			o->status[i] = VG_ENOTSUP;
 		if (ncompiled == n)
 			vg_err("several compiled stores given ('%s', ...): combining them is not "
 			       "supported; compile all feeds into one store instead",

@@ -368,11 +368,23 @@ bool vg_dns_looks_like(const uint8_t *msg, size_t len)
 	unsigned op = f >> 11 & 15;
 	if (op == 3 || op > 5)
 		return false;
-	if (qd < 1 || qd > 8 || an > 512 || ns > 512 || ar > 512)
+	if (qd < 1 || qd > 4096 || an > 512 || ns > 512 || ar > 512)
 		return false;
-	unsigned budget = 4 * VG_DNS_MAX_SEGS;
-	if (!name_into(&r, NULL, &budget, NULL, NULL))
-		return false;
+	unsigned budget = VG_DNS_BUDGET; /* the first name alone, bounded */
+	vg_rd_t at_name = r;
+	if (!name_into(&r, NULL, &budget, NULL, NULL)) {
+		/* a large message cut by segmentation (DNS over TCP): its first
+		 * name may run past what we hold; accept a plausible first label */
+		uint8_t l = vg_rd_u8(&at_name);
+		if (len < 512 || l == 0 || l > 63 || vg_rd_left(&at_name) < l)
+			return false;
+		for (unsigned i = 0; i < l; i++) {
+			uint8_t c = vg_rd_u8(&at_name);
+			if (c < 0x21 || c > 0x7e)
+				return false;
+		}
+		return true;
+	}
 	vg_rd_be16(&r);
 	uint16_t cls = vg_rd_be16(&r);
 	if (!vg_rd_ok(&r))

@@ -144,7 +144,7 @@ static void reasm_put(vg_watch_t *w, vg_flow_t *f)
 
 static bool is_dns_port(uint16_t p) { return p == 53 || p == 5353 || p == 5355; }
 
-static void on_dns(vg_watch_t *w, pctx_t *pc, const uint8_t *p, size_t n, bool tcp)
+static void on_dns(vg_watch_t *w, pctx_t *pc, const uint8_t *p, size_t n, bool tcp, bool partial)
 {
 	int rc;
 	if (tcp) {
@@ -154,6 +154,9 @@ static void on_dns(vg_watch_t *w, pctx_t *pc, const uint8_t *p, size_t n, bool t
 			return;
 	} else {
 		rc = vg_dns_parse(p, n, &w->dns);
+		/* a message cut at the reassembly cap: keep the questions read */
+		if (rc == VG_EFORMAT && partial && w->dns.n_q)
+			rc = 0;
 	}
 	if (rc) {
 		w->st.dns_err++;
@@ -274,11 +277,11 @@ static bool client_prefix(vg_watch_t *w, pctx_t *pc, vg_flow_t *f, const uint8_t
 				return false; /* wait for the whole message */
 			/* larger than the reassembly cap: parse the prefix we hold;
 			 * the header and questions come first */
-			on_dns(w, pc, p + 2, n - 2, false);
+			on_dns(w, pc, p + 2, n - 2, false, true);
 			fs->flags |= FS_DONE;
 			return true;
 		}
-		on_dns(w, pc, p, n, true);
+		on_dns(w, pc, p, n, true, false);
 		return true;
 	default: fs->flags |= FS_DONE; return true;
 	}
@@ -300,7 +303,7 @@ static void tcp_client_data(vg_watch_t *w, pctx_t *pc, vg_flow_t *f)
 	}
 	if (fs->app == APP_DNS && !fs->reasm && p->payload_len >= 2 &&
 	    (size_t)(p->payload[0] << 8 | p->payload[1]) + 2 <= p->payload_len) {
-		on_dns(w, pc, p->payload, p->payload_len, true); /* a whole message */
+		on_dns(w, pc, p->payload, p->payload_len, true, false); /* a whole message */
 		return;
 	}
 	bool in_order = !(fs->flags & FS_ISN) || p->tcp_seq == fs->cli_isn + 1;
@@ -369,7 +372,7 @@ void vg_watch_packet(vg_watch_t *w, const vg_raw_pkt_t *raw)
 	if (p->proto == 17) {
 		if (is_dns_port(p->sport) || is_dns_port(p->dport) ||
 		    (w->cfg.dns_any_port && vg_dns_looks_like(p->payload, p->payload_len))) {
-			on_dns(w, &pc, p->payload, p->payload_len, false);
+			on_dns(w, &pc, p->payload, p->payload_len, false, false);
 		} else if (w->quic_ok && !(fs->flags & FS_DONE) && dir == VG_DIR_TOSERVER &&
 			   vg_quic_looks_like_initial(p->payload, p->payload_len)) {
 			if (fs->app != APP_QUIC) {
@@ -390,7 +393,7 @@ void vg_watch_packet(vg_watch_t *w, const vg_raw_pkt_t *raw)
 		if (dir == VG_DIR_TOSERVER)
 			tcp_client_data(w, &pc, f);
 		else if (fs->app == APP_DNS || (fs->app == APP_NONE && is_dns_port(f->sport)))
-			on_dns(w, &pc, p->payload, p->payload_len, true);
+			on_dns(w, &pc, p->payload, p->payload_len, true, false);
 	}
 }
 

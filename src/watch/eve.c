@@ -126,6 +126,8 @@ static void rdata(vg_jw_t *j, const vg_dns_msg_t *m, const vg_dns_rr_t *rr)
 		kip(j, "rdata", &rr->ip);
 	} else if (rr->rdkind == VG_DNS_RD_NAME || rr->rdkind == VG_DNS_RD_TXT) {
 		vg_jw_kstr(j, "rdata", vg_dns_str(m, rr->target));
+		if (rr->target_trunc)
+			vg_jw_kbool(j, "rdata_truncated", true);
 		if (rr->type == VG_DNS_T_SRV) {
 			vg_jw_key(j, "srv");
 			vg_jw_obj(j);

@@ -30,7 +30,20 @@ enum {
 	VG_LOG_HTTP = 8,
 };
 
+/*
+ * vg_watch_action_fn — called once per alert whose remote end can be acted
+ * on (every matched_on except the DNS ones, whose "remote" is a resolver):
+ * remote is the listed peer (the server, or the client for ip.src), port its
+ * port (0 for ICMP), proto the IP protocol, ts_us the packet time.  Runs on
+ * the packet path: it must not block (queue the work, e.g. an nftables set
+ * update batched per packet).
+ */
+typedef void (*vg_watch_action_fn)(void *ctx, const vg_ip_t *remote, uint16_t port, uint8_t proto,
+				   const char *matched_on, uint64_t ts_us);
+
 typedef struct vg_watch_cfg {
+	vg_watch_action_fn on_alert; /* may be NULL */
+	void *action_ctx;
 	vg_flow_cfg_t flow;     /* flow table limits and timeouts */
 	unsigned log_mask;      /* VG_LOG_*: event types logged besides alerts */
 	bool dns_any_port;      /* parse DNS on any port when it looks like DNS */

@@ -83,6 +83,14 @@ static void alert_groups(vg_watch_t *w, pctx_t *pc, int on, const vg_match_t *m,
 			if (on == ON_IP_SRC || on == ON_IP_DST)
 				fs->flags |= FS_IPALERT;
 			vg_w_eve_alert(w, pc, eff, &m[i], j - i, resolved);
+			if (w->cfg.on_alert && on != ON_DNS_QUERY && on != ON_DNS_ANSWER &&
+			    on != ON_DNS_ANSWER_IP) {
+				vg_flow_t *f = pc->flow;
+				bool cli = on == ON_IP_SRC;
+				w->cfg.on_alert(w->cfg.action_ctx, cli ? vg_flow_client(f) : vg_flow_server(f),
+						cli ? f->cport : f->sport, f->key.proto, vg_w_on_name(eff),
+						pc->raw->ts_us);
+			}
 		}
 		i = j;
 	}

@@ -54,9 +54,48 @@ static int overlaps_reserved(uint32_t net, int len)
 	return 0;
 }
 
+/* The server addresses of `gen_pcap mixed` (its pool for the pcap seed), sorted:
+ * random indicators avoid them, so that the only matches in a benchmark are the
+ * deliberate --hits (a random list covering ~2% of the address space would
+ * otherwise list ~400 of the pcap's 20,000 servers by chance). */
+#define G_POOL_N (PW_POOL_NAMES + 3)
+static uint32_t g_pool[G_POOL_N];
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+static void pool_init(uint64_t pseed)
+{
+	for (uint32_t i = 0; i < PW_POOL_NAMES; i++)
+		g_pool[i] = pw_pool_ip4(pseed, i);
+	/* and the public resolvers gen_pcap's clients query */
+	g_pool[PW_POOL_NAMES] = 0x08080808;
+	g_pool[PW_POOL_NAMES + 1] = 0x01010101;
+	g_pool[PW_POOL_NAMES + 2] = 0x09090909;
+	qsort(g_pool, G_POOL_N, sizeof g_pool[0], cmp_u32);
+}
+static int hits_pool(uint32_t net, int len)
+{
+	uint32_t hi = len ? net | ~(0xffffffffu << (32 - len)) : 0xffffffffu;
+	size_t lo = 0, n = G_POOL_N;
+	while (lo < n) {
+		size_t mid = lo + (n - lo) / 2;
+		if (g_pool[mid] < net)
+			lo = mid + 1;
+		else
+			n = mid;
+	}
+	return lo < G_POOL_N && g_pool[lo] <= hi;
+}
+
 static size_t gen_ip(pw_rng_t *r, char *out, size_t cap)
 {
-	pw_addr_t a = pw_v4(pw_public_ip4(r));
+	uint32_t ip;
+	do
+		ip = pw_public_ip4(r);
+	while (hits_pool(ip, 32));
+	pw_addr_t a = pw_v4(ip);
 	pw_addr_str(&a, out, cap);
 	return strlen(out);
 }
@@ -77,7 +116,7 @@ static void gen_cidr(pw_rng_t *r, char *out, size_t cap)
 		len = (int)pw_range(r, 16, 19);
 	for (;;) {
 		uint32_t net = (uint32_t)(pw_rand(r) >> 32) & (0xffffffffu << (32 - len));
-		if (!overlaps_reserved(net, len)) {
+		if (!overlaps_reserved(net, len) && !hits_pool(net, len)) {
 			pw_addr_t a = pw_v4(net);
 			char ip[32];
 			pw_addr_str(&a, ip, sizeof(ip));
@@ -152,6 +191,7 @@ static int mode_feed(uint64_t n, const char *out, uint64_t seed, int hits, uint6
 	pw_rng_t r, hr;
 	pw_rng_seed(&r, seed ^ 0x66656564ULL);
 	pw_rng_seed(&hr, pseed ^ 0x68697473ULL);
+	pool_init(hits ? pseed : 1); /* 1: bench/run's pcap seed */
 	uint64_t nh = hits ? (n / 1000 ? n / 1000 : 1) : 0;
 	uint64_t every = nh ? n / nh : 0, hcount = 0, bytes = 0, kinds[4] = {0};
 	if (hits)

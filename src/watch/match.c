@@ -142,12 +142,21 @@ void vg_w_check_flow_ips(vg_watch_t *w, pctx_t *pc)
 void vg_w_dns_observe(vg_watch_t *w, pctx_t *pc, const vg_dns_msg_t *m)
 {
 	const char *listed = NULL; /* a queried/answered name that is listed */
+	/* a response repeats its request's questions: when the request was seen
+	 * on this flow, they were matched already */
+	bool q_seen = m->qr && pc->flow && pc->flow->pkts[VG_DIR_TOSERVER] && pc->dir == VG_DIR_TOCLIENT;
 	for (unsigned i = 0; i < m->n_q; i++) {
 		const char *q = vg_dns_str(m, m->q[i].name);
-		size_t qn = strlen(q);
-		int n = vg_store_lookup_domain(w->store, q, qn, now_s(pc), w->m, 64);
+		if (q_seen) {
+			if (!listed && (FS(pc->flow)->flags & FS_DNS_LISTED))
+				listed = q;
+			continue;
+		}
+		int n = vg_store_lookup_domain(w->store, q, strlen(q), now_s(pc), w->m, 64);
 		if (n) {
 			listed = q;
+			if (pc->flow)
+				FS(pc->flow)->flags |= FS_DNS_LISTED;
 			alert_groups(w, pc, ON_DNS_QUERY, w->m, n, NULL);
 		}
 	}
@@ -156,7 +165,13 @@ void vg_w_dns_observe(vg_watch_t *w, pctx_t *pc, const vg_dns_msg_t *m)
 	for (unsigned i = 0; i < m->n_an; i++) {
 		const vg_dns_rr_t *rr = &m->an[i];
 		const char *owner = vg_dns_str(m, rr->name);
-		int n = vg_store_lookup_domain(w->store, owner, strlen(owner), now_s(pc), w->m, 64);
+		/* the owner is usually the question or the previous CNAME target,
+		 * both looked up already */
+		bool dup = (m->n_q && !strcmp(owner, vg_dns_str(m, m->q[0].name))) ||
+			   (i && m->an[i - 1].rdkind == VG_DNS_RD_NAME &&
+			    !strcmp(owner, vg_dns_str(m, m->an[i - 1].target))) ||
+			   (i && !strcmp(owner, vg_dns_str(m, m->an[i - 1].name)));
+		int n = dup ? 0 : vg_store_lookup_domain(w->store, owner, strlen(owner), now_s(pc), w->m, 64);
 		if (n) {
 			if (!listed)
 				listed = owner;

@@ -26,6 +26,7 @@ enum {
 	FS_HTTP_FIRST = 8,  /* first HTTP request parsed */
 	FS_ALERTED = 16,    /* at least one alert */
 	FS_IPALERT = 32,    /* an IP indicator alerted (re-alert on interval) */
+	FS_DNS_LISTED = 64, /* a DNS question of this flow is listed */
 };
 #define FS_MAX_ALERTED 14
 

@@ -16,6 +16,7 @@
  * released before returning.
  */
 #include "cmd/cmd.h"
+#include "cmd/feed_sign.h"
 #include "cmd/load.h"
 
 #include "lib/buf.h"
@@ -39,6 +40,9 @@ static const char usage_main[] =
 	"  check    parse feeds, count indicators, report bad lines\n"
 	"  lookup   tell whether values are listed, with their metadata\n"
 	"  compile  write feeds into one compiled store file\n"
+	"  keygen   create a minisign key pair for signing feeds\n"
+	"  sign     sign a feed file (minisign signature with a trusted comment)\n"
+	"  verify   verify a signed feed file\n"
 	"\n"
 	"See 'vigil feed <command> --help' and vigil-feed(1).\n";
 
@@ -51,6 +55,8 @@ static const char usage_check[] =
 	"      --strict           stop a file at its first bad line\n"
 	"      --allow-reserved   keep private, loopback and other reserved addresses\n"
 	"      --json             print one JSON document instead of text\n"
+	"      --pubkey KEY       every file must carry a valid FILE.minisig made with\n"
+	"                         KEY (a minisign public key file or base64 string)\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	"Exit status: 0 all loaded, 1 some lines were bad, 2 a file could not be loaded.\n";
@@ -64,6 +70,8 @@ static const char usage_lookup[] =
 	"      --categories FILE  Suricata categories file (id,short name,description)\n"
 	"      --allow-reserved   keep private, loopback and other reserved addresses\n"
 	"      --json             print one JSON document instead of text\n"
+	"      --pubkey KEY       every file must carry a valid FILE.minisig made with\n"
+	"                         KEY (a minisign public key file or base64 string)\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	"VALUE is an IP address, IP:PORT, domain, URL, or MD5/SHA-1/SHA-256 hash.\n"
@@ -77,11 +85,13 @@ static const char usage_compile[] =
 	"      --categories FILE  Suricata categories file (id,short name,description)\n"
 	"      --strict           stop a file at its first bad line\n"
 	"      --allow-reserved   keep private, loopback and other reserved addresses\n"
+	"      --pubkey KEY       every file must carry a valid FILE.minisig made with\n"
+	"                         KEY (a minisign public key file or base64 string)\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	"Exit status: 0 written, 1 written but some lines were bad, 2 error (nothing written).\n";
 
-enum { OPT_STRICT = 256, OPT_ALLOW_RESERVED, OPT_JSON, OPT_CATEGORIES };
+enum { OPT_STRICT = 256, OPT_ALLOW_RESERVED, OPT_JSON, OPT_CATEGORIES, OPT_PUBKEY };
 
 /* One options table per subcommand; a subcommand accepts only what its usage lists. */
 static const struct option check_opts[] = {
@@ -90,6 +100,7 @@ static const struct option check_opts[] = {
 	{"strict", no_argument, NULL, OPT_STRICT},
 	{"allow-reserved", no_argument, NULL, OPT_ALLOW_RESERVED},
 	{"json", no_argument, NULL, OPT_JSON},
+	{"pubkey", required_argument, NULL, OPT_PUBKEY},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -99,6 +110,7 @@ static const struct option lookup_opts[] = {
 	{"categories", required_argument, NULL, OPT_CATEGORIES},
 	{"allow-reserved", no_argument, NULL, OPT_ALLOW_RESERVED},
 	{"json", no_argument, NULL, OPT_JSON},
+	{"pubkey", required_argument, NULL, OPT_PUBKEY},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -108,6 +120,7 @@ static const struct option compile_opts[] = {
 	{"categories", required_argument, NULL, OPT_CATEGORIES},
 	{"strict", no_argument, NULL, OPT_STRICT},
 	{"allow-reserved", no_argument, NULL, OPT_ALLOW_RESERVED},
+	{"pubkey", required_argument, NULL, OPT_PUBKEY},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -148,6 +161,7 @@ static int parse_opts(int argc, char **argv, const char *sub, const char *shorto
 		case OPT_STRICT: a->lo.strict = true; break;
 		case OPT_ALLOW_RESERVED: a->lo.allow_reserved = true; break;
 		case OPT_JSON: a->json = true; break;
+		case OPT_PUBKEY: a->lo.pubkey = optarg; break;
 		case 'o': a->output = optarg; break;
 		case 'f': {
 			char **nf = realloc(a->feeds, (size_t)(a->nfeeds + 1) * sizeof *nf);
@@ -626,6 +640,9 @@ static const struct {
 	{"check", feed_check},
 	{"lookup", feed_lookup},
 	{"compile", feed_compile},
+	{"keygen", cmd_feed_keygen},
+	{"sign", cmd_feed_sign},
+	{"verify", cmd_feed_verify},
 };
 
 int cmd_feed(int argc, char **argv)

@@ -11,14 +11,20 @@
  * store does not offer, so that is refused with a clear message.
  * Diagnostics: per-line ones go through vg_diag_print (first N shown, all
  * counted); file-level failures are always printed as "FILE: error: ...".
+ * With --pubkey (o->pubkey) every file is first read into memory and its
+ * FILE.minisig checked (vg_cmd_verify_buf, the same path as `vigil feed
+ * verify`); only the verified bytes are then parsed, so a file swapped
+ * between check and use is never loaded.
  * Not thread-safe (prints); owns nothing after returning except *out.
  */
 #include "cmd/load.h"
 #include "cmd/cmd.h"
+#include "cmd/feed_sign.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -45,6 +51,8 @@ const char *vg_cmd_load_errmsg(int rc, int err, bool compiled, bool strict)
 			      : "no indicator format recognised";
 	case VG_ENOTSUP:
 		return "mixing compiled stores with other files is not supported";
+	case VG_CMD_EUNSIGNED:
+		return "signature check failed (--pubkey)";
 	default: return vg_strerror(rc);
 	}
 }
@@ -97,11 +105,9 @@ static int load_compiled(const char *path, const struct vg_cmd_load_opts *o, vg_
 	return VG_EXIT_OK;
 }
 
-int vg_cmd_load_store(char **files, int n, const struct vg_cmd_load_opts *o, vg_store_t **out)
+static int load_all(char **files, int n, const struct vg_cmd_load_opts *o, char **bufs,
+		    size_t *lens, vg_store_t **out)
 {
-	static const struct vg_cmd_load_opts defo;
-	if (!o)
-		o = &defo;
 	*out = NULL;
 	int ncompiled = 0;
 	const char *first_compiled = NULL;
@@ -112,7 +118,11 @@ int vg_cmd_load_store(char **files, int n, const struct vg_cmd_load_opts *o, vg_
 			o->errnums[i] = 0;
 		if (o->reports)
 			memset(&o->reports[i], 0, sizeof o->reports[i]);
-		if (o->format == VG_FMT_COMPILED || sniff(files[i])) {
+		if (bufs && !bufs[i])
+			continue; /* not verified: not loaded */
+		if (o->format == VG_FMT_COMPILED ||
+		    (bufs ? vg_store_is_compiled(bufs[i], lens[i] < 16 ? lens[i] : 16)
+			  : sniff(files[i]))) {
 			if (!first_compiled)
 				first_compiled = files[i];
 			ncompiled++;
@@ -130,6 +140,22 @@ int vg_cmd_load_store(char **files, int n, const struct vg_cmd_load_opts *o, vg_
 			       "supported; compile all feeds into one store instead",
 			       first_compiled);
 		return VG_EXIT_ERROR;
+	}
+	if (ncompiled && bufs) {
+		for (int i = 0; i < n; i++) {
+			if (!bufs[i])
+				continue;
+			int rc = vg_store_open_mem(bufs[i], lens[i], out);
+			if (rc) {
+				file_error(files[i], vg_cmd_load_errmsg(rc, 0, true, false));
+				if (o->status)
+					o->status[i] = rc;
+				return VG_EXIT_ERROR;
+			}
+			if (o->reports)
+				report_from_store(*out, &o->reports[i]);
+			return VG_EXIT_OK;
+		}
 	}
 	if (ncompiled)
 		return load_compiled(files[0], o, out);
@@ -149,8 +175,13 @@ int vg_cmd_load_store(char **files, int n, const struct vg_cmd_load_opts *o, vg_
 	int status = VG_EXIT_OK;
 	for (int i = 0; i < n; i++) {
 		vg_load_report_t rep;
+		if (bufs && !bufs[i]) {
+			status = VG_EXIT_ERROR;
+			continue;
+		}
 		errno = 0;
-		int rc = vg_feed_load(b, files[i], &lo, &rep);
+		int rc = bufs ? vg_feed_load_mem(b, files[i], bufs[i], lens[i], &lo, &rep)
+			      : vg_feed_load(b, files[i], &lo, &rep);
 		int e = errno;
 		if (o->reports)
 			o->reports[i] = rep;
@@ -186,4 +217,54 @@ int vg_cmd_load_store(char **files, int n, const struct vg_cmd_load_opts *o, vg_
 		return VG_EXIT_ERROR;
 	}
 	return status;
+}
+
+int vg_cmd_load_store(char **files, int n, const struct vg_cmd_load_opts *o, vg_store_t **out)
+{
+	static const struct vg_cmd_load_opts defo;
+	if (!o)
+		o = &defo;
+	*out = NULL;
+	if (!o->pubkey)
+		return load_all(files, n, o, NULL, NULL, out);
+
+	vg_sign_pubkey_t pk;
+	if (vg_cmd_pubkey_load(o->pubkey, &pk)) {
+		for (int i = 0; o->status && i < n; i++)
+			o->status[i] = VG_CMD_EUNSIGNED;
+		return VG_EXIT_ERROR;
+	}
+	char **bufs = calloc(n > 0 ? (size_t)n : 1, sizeof *bufs);
+	size_t *lens = calloc(n > 0 ? (size_t)n : 1, sizeof *lens);
+	if (!bufs || !lens) {
+		free(bufs);
+		free(lens);
+		vg_err("out of memory");
+		return VG_EXIT_ERROR;
+	}
+	bool bad = false;
+	for (int i = 0; i < n; i++) {
+		errno = 0;
+		int rc = vg_cmd_read_file(files[i], (size_t)1 << 34, &bufs[i], &lens[i]);
+		if (rc) {
+			file_error(files[i], vg_cmd_load_errmsg(rc, errno, false, false));
+			bad = true;
+			continue;
+		}
+		vg_sign_tc_t tc;
+		if (vg_cmd_verify_buf(files[i], NULL, bufs[i], lens[i], &pk, &tc)) {
+			free(bufs[i]);
+			bufs[i] = NULL;
+			bad = true;
+		}
+	}
+	int rc = load_all(files, n, o, bufs, lens, out);
+	for (int i = 0; i < n; i++) {
+		if (!bufs[i] && o->status)
+			o->status[i] = VG_CMD_EUNSIGNED;
+		free(bufs[i]);
+	}
+	free(bufs);
+	free(lens);
+	return bad ? VG_EXIT_ERROR : rc;
 }

@@ -8,6 +8,9 @@
 
 #include "vigil/intel.h"
 
+/* status[] of a file refused by the --pubkey check (not a VG_E* code). */
+#define VG_CMD_EUNSIGNED 1001
+
 /* Options of vg_cmd_load_store.  Zero-initialised = defaults. */
 struct vg_cmd_load_opts {
 	vg_feed_fmt_t format;    /* VG_FMT_AUTO: detect per file */
@@ -16,6 +19,12 @@ struct vg_cmd_load_opts {
 	const char *categories;  /* Suricata categories file, or NULL */
 	bool no_verify;          /* compiled store: skip the full-body checksum */
 	unsigned long max_shown; /* per-line diagnostics printed (0 = 20) */
+	/* A minisign public key (file, or base64 string): when set, every file
+	 * must have FILE.minisig valid for this key and a well-formed trusted
+	 * comment (feed= seq= time=); a file that fails is not loaded (its
+	 * status VG_ECORRUPT, one "FILE: error: ..." line) and the result is 2.
+	 * Verified bytes are the ones loaded (the file is read once). */
+	const char *pubkey;
 	/* Optional outputs, arrays of n entries (may be NULL): each file's
 	 * report (for a compiled store: its per-type counts, format
 	 * VG_FMT_COMPILED) and its status (0 ok, VG_E* when not loaded). */
@@ -36,6 +45,8 @@ struct vg_cmd_load_opts {
  * first max_shown; a final line counts the rest); file-level problems
  * (unreadable, empty, binary, strict stop, corrupt snapshot) are always
  * printed, as "FILE: error: reason".
+ * With o->pubkey, each file is read once, its signature checked, and
+ * the verified bytes loaded; an unverifiable file is not loaded.
  * Returns 0 (VG_EXIT_OK) when every file loaded without a bad line,
  * 1 (VG_EXIT_FOUND) when some lines were bad but every file loaded,
  * 2 (VG_EXIT_ERROR) when a file could not be loaded (the others still are)

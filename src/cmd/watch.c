@@ -48,6 +48,8 @@ static const char usage_text[] =
 	"                          zeek, stix)\n"
 	"      --allow-reserved    keep reserved and private addresses from feeds\n"
 	"      --strict            refuse a feed with any bad line\n"
+	"      --pubkey KEY        every feed must have a valid FILE.minisig made with KEY\n"
+	"                          (minisign public key file or base64 string)\n"
 	"output:\n"
 	"  -o, --output FILE       EVE JSON lines to FILE (default: standard output)\n"
 	"      --log TYPES         also log these event types: flow,dns,tls,http\n"
@@ -78,6 +80,7 @@ enum {
 	O_CID_SEED,
 	O_PROMISC,
 	O_USER,
+	O_PUBKEY,
 };
 
 static const struct option long_opts[] = {
@@ -92,6 +95,7 @@ static const struct option long_opts[] = {
 	{"format", required_argument, NULL, O_FORMAT},
 	{"allow-reserved", no_argument, NULL, O_ALLOW_RESERVED},
 	{"strict", no_argument, NULL, O_STRICT},
+	{"pubkey", required_argument, NULL, O_PUBKEY},
 	{"output", required_argument, NULL, 'o'},
 	{"log", required_argument, NULL, O_LOG},
 	{"quiet", no_argument, NULL, 'q'},
@@ -260,6 +264,7 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 		}
 		case O_ALLOW_RESERVED: o->load.allow_reserved = true; break;
 		case O_STRICT: o->load.strict = true; break;
+		case O_PUBKEY: o->load.pubkey = optarg; break;
 		case 'o': o->out_path = strcmp(optarg, "-") ? optarg : NULL; break;
 		case O_LOG:
 			if (parse_log(optarg, &o->cfg.log_mask))

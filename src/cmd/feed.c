@@ -16,6 +16,7 @@
  * released before returning.
  */
 #include "cmd/cmd.h"
+#include "cmd/feed_convert.h"
 #include "cmd/load.h"
 
 #include "lib/buf.h"
@@ -626,6 +627,9 @@ static const struct {
 	{"check", feed_check},
 	{"lookup", feed_lookup},
 	{"compile", feed_compile},
+	{"convert", vg_cmd_feed_convert},
+	{"diff", vg_cmd_feed_diff},
+	{"merge", vg_cmd_feed_merge},
 };
 
 int cmd_feed(int argc, char **argv)

@@ -273,10 +273,13 @@ static void pattern_of(const vg_match_t *m, const char *v, size_t vn, vg_buf_t *
 	vg_buf_addc(p, ']');
 }
 
+/* STIX timestamps: RFC 3339 UTC with milliseconds ("...T00:00:00.000Z"). */
 static void stix_time(vg_jw_t *w, const char *k, int64_t t)
 {
-	char tb[40];
-	vg_time_iso(t, tb, sizeof tb);
+	char tb[48];
+	size_t n = vg_time_iso(t, tb, sizeof tb - 4);
+	if (n && tb[n - 1] == 'Z')
+		memcpy(tb + n - 1, ".000Z", 6);
 	vg_jw_kstr(w, k, tb);
 }
 

@@ -726,7 +726,7 @@ static int misp_load(allow_t *al, const char *path)
 	static vg_ind_t ind;
 	size_t k;
 	json_t *e;
-	unsigned long bad = 0, n = 0;
+	unsigned long bad = 0;
 	json_array_foreach(list, k, e)
 	{
 		const char *v = json_string_value(e);
@@ -750,7 +750,6 @@ static int misp_load(allow_t *al, const char *path)
 				if (*p >= 'A' && *p <= 'Z')
 					*p = (char)(*p + 32);
 			al->sub[al->nsub++] = d;
-			n++;
 			continue;
 		}
 		/* hostname lists may write ".example.com" for "example.com and below" */
@@ -762,13 +761,11 @@ static int misp_load(allow_t *al, const char *path)
 			bad++;
 			continue;
 		}
-		n++;
 	}
 	json_decref(root);
 	if (bad)
 		fprintf(stderr, "%s: warning: %lu warninglist %s not usable\n", path, bad,
 			bad == 1 ? "entry" : "entries");
-	(void)n;
 	return 0;
 }
 

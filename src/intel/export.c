@@ -629,7 +629,7 @@ typedef struct suri {
 	vg_buf_t **out;
 	char cats[SURI_MAX_CATS][32];
 	int ncats;
-	bool collect, toomany;
+	bool collect; /* first pass: gather the category names */
 	/* the current IP value's best score per category */
 	vg_match_t cur;
 	bool have_cur;
@@ -697,7 +697,6 @@ static int suri_row(void *ctx, const vg_match_t *m)
 			if (!strcmp(x->cats[i], sn))
 				return 0;
 		if (x->ncats == SURI_MAX_CATS) {
-			x->toomany = true;
 			return VG_ELIMIT;
 		}
 		strcpy(x->cats[x->ncats++], sn);

@@ -238,6 +238,18 @@ int vg_store_lookup_url(const vg_store_t *s, const char *url, size_t n, int64_t 
 int vg_store_lookup_hash(const vg_store_t *s, const uint8_t *digest, size_t n, int64_t now,
 			 vg_match_t *out, int max);
 
+/*
+ * vg_store_foreach — call fn once per (indicator, meta) pair of the store,
+ * in a deterministic order: by type (vg_ind_type_t order), then by value
+ * (addresses, networks, ip:port and hashes by their bytes, CIDRs by network
+ * then prefix, domains and URLs by strcmp of the normalised key), then by
+ * meta order within the value.  Expired metas are visited too (the caller
+ * decides).  m and its borrowed bytes are valid during the call only.
+ * A nonzero return from fn stops the walk and is returned.  Returns 0,
+ * VG_EINVAL (NULL store or fn) or VG_ENOMEM (temporary sort index).
+ */
+int vg_store_foreach(const vg_store_t *s, int (*fn)(void *ctx, const vg_match_t *m), void *ctx);
+
 /* vg_store_meta: the metadata record id (strings borrowed from the store;
  * never NULL, "" when absent).  Returns 0 or VG_ENOTFOUND. */
 int vg_store_meta(const vg_store_t *s, uint32_t id, vg_meta_t *out);

@@ -17,6 +17,7 @@
  */
 #include "cmd/cmd.h"
 #include "cmd/feed_sign.h"
+#include "cmd/feed_convert.h"
 #include "cmd/load.h"
 
 #include "lib/buf.h"
@@ -643,6 +644,9 @@ static const struct {
 	{"keygen", cmd_feed_keygen},
 	{"sign", cmd_feed_sign},
 	{"verify", cmd_feed_verify},
+	{"convert", vg_cmd_feed_convert},
+	{"diff", vg_cmd_feed_diff},
+	{"merge", vg_cmd_feed_merge},
 };
 
 int cmd_feed(int argc, char **argv)

@@ -3,7 +3,7 @@
 //
 //   gen_feed N OUT [SEED] [--hits PCAPSEED]
 //       N indicators, one per line, plain Maltrail-like format (one `#` header line first):
-//       40% IPv4 (public, non-reserved), 10% IPv4 CIDR (/8../30, mostly /16../28, host bits
+//       40% IPv4 (public, non-reserved), 10% IPv4 CIDR (/16../30, 70% /24, host bits
 //       cleared, not overlapping reserved space), 40% domains, 10% http(s) URLs. Lengths are
 //       tuned so the average line is ~17 bytes like the real Maltrail trail files. With --hits,
 //       0.1% of the lines (at least 1) are hostnames / server IPs of `gen_pcap mixed ... SEED`
@@ -65,12 +65,16 @@ static void gen_cidr(pw_rng_t *r, char *out, size_t cap)
 {
 	int len;
 	uint32_t k = pw_below(r, 100);
-	if (k < 85)
-		len = (int)pw_range(r, 16, 28);
-	else if (k < 95)
-		len = (int)pw_range(r, 8, 15);
+	/* shaped like real block lists (Spamhaus DROP, FireHOL): mostly /24,
+	 * few large blocks, so that 100k CIDRs cover ~2% of the address space */
+	if (k < 70)
+		len = 24;
+	else if (k < 90)
+		len = (int)pw_range(r, 20, 23);
+	else if (k < 98)
+		len = (int)pw_range(r, 25, 30);
 	else
-		len = (int)pw_range(r, 29, 30);
+		len = (int)pw_range(r, 16, 19);
 	for (;;) {
 		uint32_t net = (uint32_t)(pw_rand(r) >> 32) & (0xffffffffu << (32 - len));
 		if (!overlaps_reserved(net, len)) {

@@ -1,9 +1,484 @@
 // SPDX-License-Identifier: Apache-2.0
-/* watch.c — placeholder until the watch engine lands (issue 3). */
+/*
+ * watch.c — `vigil watch`: read traffic (capture files or a live
+ * interface), match it against indicator feeds, write EVE JSON events.
+ *
+ * This file owns the process concerns the engine must not have: options,
+ * the output file, signals (SIGINT/SIGTERM stop at once, SIGHUP reopens the
+ * output and reloads the feeds, SIGUSR1 prints stats), privilege drop after
+ * the capture is open, the human summary and the exit code.  Signal
+ * handlers only set flags (and break the capture loop); the main loop acts
+ * on them between packets, so the engine is never re-entered.
+ */
 #include "cmd/cmd.h"
+#include "cmd/load.h"
+#include "net/source.h"
+#include "watch/engine.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+	"usage: vigil watch [options] -r FILE|DIR [-r FILE|DIR]...\n"
+	"       vigil watch [options] -i IFACE\n"
+	"\n"
+	"Watch traffic for contacts with listed indicators; write EVE JSON events.\n"
+	"\n"
+	"input:\n"
+	"  -r, --read FILE|DIR     pcap/pcapng file, or directory of them (repeatable;\n"
+	"                          all are read in timestamp order)\n"
+	"  -i, --interface IFACE   capture live from IFACE\n"
+	"  -f, --filter BPF        BPF capture filter\n"
+	"  -s, --snaplen N         live: bytes captured per packet (default 262144)\n"
+	"  -B, --buffer-size MIB   live: kernel buffer size in MiB (default 16)\n"
+	"      --promisc           live: promiscuous mode\n"
+	"      --user NAME         live: drop root to NAME after opening the capture\n"
+	"indicators:\n"
+	"      --feed FILE         indicator feed, any format or a compiled snapshot\n"
+	"                          (repeatable)\n"
+	"      --format FMT        force the feed format (plain, ipsum, csv, suricata,\n"
+	"                          zeek, stix)\n"
+	"      --allow-reserved    keep reserved and private addresses from feeds\n"
+	"      --strict            refuse a feed with any bad line\n"
+	"output:\n"
+	"  -o, --output FILE       EVE JSON lines to FILE (default: standard output)\n"
+	"      --log TYPES         also log these event types: flow,dns,tls,http\n"
+	"  -q, --quiet             no summary on standard error\n"
+	"tuning:\n"
+	"      --dns-any-port      parse DNS on any port when the payload looks like DNS\n"
+	"      --max-flows N       flow table size (default 65536)\n"
+	"      --flow-memcap BYTES memory cap of the flow table (default 64M; K/M/G)\n"
+	"      --realert SECS      alert a long-lived flow again after SECS (default 3600;\n"
+	"                          0 = once per flow)\n"
+	"      --cid-seed N        Community ID seed (default 0)\n"
+	"  -h, --help              this help\n"
+	"\n"
+	"Exit status: 0 no alert, 1 at least one alert, 2 error.\n"
+	"Signals: SIGINT/SIGTERM stop; SIGHUP reopens the output and reloads the feeds;\n"
+	"SIGUSR1 prints statistics.  See vigil-watch(1).\n";
+
+enum {
+	O_FEED = 256,
+	O_FORMAT,
+	O_ALLOW_RESERVED,
+	O_STRICT,
+	O_LOG,
+	O_DNS_ANY,
+	O_MAX_FLOWS,
+	O_MEMCAP,
+	O_REALERT,
+	O_CID_SEED,
+	O_PROMISC,
+	O_USER,
+};
+
+static const struct option long_opts[] = {
+	{"read", required_argument, NULL, 'r'},
+	{"interface", required_argument, NULL, 'i'},
+	{"filter", required_argument, NULL, 'f'},
+	{"snaplen", required_argument, NULL, 's'},
+	{"buffer-size", required_argument, NULL, 'B'},
+	{"promisc", no_argument, NULL, O_PROMISC},
+	{"user", required_argument, NULL, O_USER},
+	{"feed", required_argument, NULL, O_FEED},
+	{"format", required_argument, NULL, O_FORMAT},
+	{"allow-reserved", no_argument, NULL, O_ALLOW_RESERVED},
+	{"strict", no_argument, NULL, O_STRICT},
+	{"output", required_argument, NULL, 'o'},
+	{"log", required_argument, NULL, O_LOG},
+	{"quiet", no_argument, NULL, 'q'},
+	{"dns-any-port", no_argument, NULL, O_DNS_ANY},
+	{"max-flows", required_argument, NULL, O_MAX_FLOWS},
+	{"flow-memcap", required_argument, NULL, O_MEMCAP},
+	{"realert", required_argument, NULL, O_REALERT},
+	{"cid-seed", required_argument, NULL, O_CID_SEED},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+typedef struct wopts {
+	char **reads;
+	int n_reads;
+	const char *iface, *bpf, *out_path, *user;
+	char **feeds;
+	int n_feeds;
+	struct vg_cmd_load_opts load;
+	vg_watch_cfg_t cfg;
+	vg_live_opts_t live;
+	bool quiet;
+} wopts_t;
+
+static volatile sig_atomic_t g_stop, g_hup, g_usr1;
+static vg_src_t *g_src;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		g_hup = 1;
+	else if (sig == SIGUSR1)
+		g_usr1 = 1;
+	else
+		g_stop = 1;
+	if (g_src && sig != SIGUSR1 && sig != SIGHUP)
+		vg_src_break(g_src);
+}
+
+typedef struct wout {
+	FILE *f;
+	const char *path; /* NULL for stdout */
+	bool flush_each;
+	bool failed;
+} wout_t;
+
+static void write_line(void *ctx, const char *line, size_t len)
+{
+	wout_t *o = ctx;
+	if (fwrite(line, 1, len, o->f) != len || putc('\n', o->f) == EOF) {
+		if (!o->failed)
+			vg_err("watch: cannot write output: %s", strerror(errno));
+		o->failed = true;
+	}
+	if (o->flush_each)
+		fflush(o->f);
+}
+
+static int open_out(wout_t *o)
+{
+	if (!o->path) {
+		o->f = stdout;
+		return 0;
+	}
+	o->f = fopen(o->path, "a");
+	if (!o->f) {
+		vg_err("watch: cannot open output '%s': %s", o->path, strerror(errno));
+		return -1;
+	}
+	setvbuf(o->f, NULL, _IOFBF, 1 << 20);
+	return 0;
+}
+
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (*end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_uint(const char *opt, const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || v > max || s[0] == '-') {
+		vg_err("watch: invalid value '%s' for --%s", s, opt);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_log(const char *s, unsigned *mask)
+{
+	*mask = 0;
+	const char *p = s;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		if (n == 4 && !strncmp(p, "flow", 4))
+			*mask |= VG_LOG_FLOW;
+		else if (n == 3 && !strncmp(p, "dns", 3))
+			*mask |= VG_LOG_DNS;
+		else if (n == 3 && !strncmp(p, "tls", 3))
+			*mask |= VG_LOG_TLS;
+		else if (n == 4 && !strncmp(p, "http", 4))
+			*mask |= VG_LOG_HTTP;
+		else if (n) {
+			vg_err("watch: unknown event type '%.*s' in --log (flow, dns, tls, http)", (int)n, p);
+			return -1;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, wopts_t *o)
+{
+	uint64_t v;
+	int c;
+	o->reads = calloc((size_t)argc, sizeof *o->reads);
+	o->feeds = calloc((size_t)argc, sizeof *o->feeds);
+	if (!o->reads || !o->feeds)
+		return -1;
+	vg_watch_cfg_default(&o->cfg);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:i:f:s:B:o:qh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o->reads[o->n_reads++] = optarg; break;
+		case 'i': o->iface = optarg; break;
+		case 'f': o->bpf = optarg; break;
+		case 's':
+			if (parse_uint("snaplen", optarg, 262144, &v))
+				return -1;
+			o->live.snaplen = (int)v;
+			break;
+		case 'B':
+			if (parse_uint("buffer-size", optarg, 4096, &v))
+				return -1;
+			o->live.buffer_size = (int)(v << 20);
+			break;
+		case O_PROMISC: o->live.promisc = 1; break;
+		case O_USER: o->user = optarg; break;
+		case O_FEED: o->feeds[o->n_feeds++] = optarg; break;
+		case O_FORMAT: {
+			int f = vg_feed_fmt_parse(optarg);
+			if (f < 0) {
+				vg_err("watch: unknown feed format '%s'", optarg);
+				return -1;
+			}
+			o->load.format = (vg_feed_fmt_t)f;
+			break;
+		}
+		case O_ALLOW_RESERVED: o->load.allow_reserved = true; break;
+		case O_STRICT: o->load.strict = true; break;
+		case 'o': o->out_path = strcmp(optarg, "-") ? optarg : NULL; break;
+		case O_LOG:
+			if (parse_log(optarg, &o->cfg.log_mask))
+				return -1;
+			break;
+		case 'q': o->quiet = true; break;
+		case O_DNS_ANY: o->cfg.dns_any_port = true; break;
+		case O_MAX_FLOWS:
+			if (parse_uint("max-flows", optarg, 1u << 26, &v) || v == 0) {
+				if (v == 0)
+					vg_err("watch: --max-flows must be at least 1");
+				return -1;
+			}
+			o->cfg.flow.max_flows = (uint32_t)v;
+			break;
+		case O_MEMCAP:
+			if (parse_size(optarg, &o->cfg.flow.memcap)) {
+				vg_err("watch: invalid size '%s' for --flow-memcap", optarg);
+				return -1;
+			}
+			break;
+		case O_REALERT:
+			if (parse_uint("realert", optarg, 86400 * 365, &v))
+				return -1;
+			o->cfg.realert_s = (uint32_t)v;
+			break;
+		case O_CID_SEED:
+			if (parse_uint("cid-seed", optarg, 65535, &v))
+				return -1;
+			o->cfg.flow.cid_seed = (uint16_t)v;
+			break;
+		case 'h': fputs(usage_text, stdout); exit(VG_EXIT_OK);
+		default: fputs(usage_text, stderr); return -1;
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		o->reads[o->n_reads++] = argv[i]; /* tcpdump-style: trailing files */
+	if (!o->n_reads == !o->iface) {
+		vg_err("watch: give capture files (-r) or an interface (-i), not both%s",
+		       o->n_reads ? "" : " or neither");
+		return -1;
+	}
+	if (o->iface && o->n_reads) {
+		vg_err("watch: -r and -i cannot be combined");
+		return -1;
+	}
+	return 0;
+}
+
+static int drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+	if (!pw) {
+		vg_err("watch: unknown user '%s'", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) || setgid(pw->pw_gid) || setuid(pw->pw_uid)) {
+		vg_err("watch: cannot drop privileges to '%s': %s", user, strerror(errno));
+		return -1;
+	}
+	if (setuid(0) == 0) {
+		vg_err("watch: privileges were not dropped (could regain root)");
+		return -1;
+	}
+	return 0;
+}
+
+static void summary(vg_watch_t *w, const vg_src_stats_t *cap, double secs)
+{
+	vg_watch_stats_t st;
+	vg_watch_get_stats(w, &st);
+	uint64_t invalid = 0;
+	for (int i = 2; i < 64; i++)
+		invalid += st.decode[i];
+	fprintf(stderr,
+		"vigil: %llu packets (%llu bytes) in %.3f s; %llu flows (%llu evicted); "
+		"dns %llu, tls %llu, http %llu, quic %llu; %llu decode errors",
+		(unsigned long long)st.pkts, (unsigned long long)st.bytes, secs,
+		(unsigned long long)st.flow.created, (unsigned long long)st.flow.evicted,
+		(unsigned long long)st.dns, (unsigned long long)st.tls, (unsigned long long)st.http,
+		(unsigned long long)st.quic, (unsigned long long)invalid);
+	if (cap && (cap->kernel_recv || cap->kernel_drop))
+		fprintf(stderr, "; kernel: %llu received, %llu dropped",
+			(unsigned long long)cap->kernel_recv,
+			(unsigned long long)(cap->kernel_drop + cap->if_drop));
+	fprintf(stderr, "; %llu alert%s\n", (unsigned long long)st.alerts, st.alerts == 1 ? "" : "s");
+}
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 int cmd_watch(int argc, char **argv)
 {
-	vg_err("watch: not built yet");
-	return VG_EXIT_ERROR;
+	wopts_t o;
+	memset(&o, 0, sizeof o);
+	int rc = VG_EXIT_ERROR;
+	vg_store_t *store = NULL;
+	vg_watch_t *w = NULL;
+	wout_t out = {0};
+	char err[512] = "";
+
+	if (parse_opts(argc, argv, &o))
+		goto done;
+	if (o.n_feeds) {
+		if (vg_cmd_load_store(o.feeds, o.n_feeds, &o.load, &store) == VG_EXIT_ERROR ||
+		    !store)
+			goto done;
+	} else {
+		vg_warnx("watch: no --feed given: nothing can match (logging only)");
+		if (vg_store_empty(&store)) {
+			vg_err("watch: out of memory");
+			goto done;
+		}
+	}
+	out.path = o.out_path;
+	out.flush_each = o.iface != NULL;
+	if (open_out(&out))
+		goto done;
+
+	int r;
+	if (o.iface) {
+		o.live.bpf = o.bpf;
+		o.live.immediate = 1;
+		r = vg_src_open_live(&g_src, o.iface, &o.live, err, sizeof err);
+	} else {
+		r = vg_src_open_files(&g_src, o.reads, o.n_reads, o.bpf, err, sizeof err);
+	}
+	if (r) {
+		vg_err("watch: %s", err[0] ? err : vg_strerror(r));
+		goto done;
+	}
+	if (o.user && drop_privileges(o.user))
+		goto done;
+	if ((r = vg_watch_new(&w, &o.cfg, store, write_line, &out))) {
+		vg_err("watch: cannot start: %s", vg_strerror(r));
+		goto done;
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	double t0 = mono();
+	bool input_error = false;
+	vg_raw_pkt_t pkt;
+	while (!g_stop) {
+		r = vg_src_next(g_src, &pkt);
+		if (r == 1) {
+			vg_watch_packet(w, &pkt);
+		} else if (r == 0) {
+			break;
+		} else if (r == VG_EAGAIN) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			vg_watch_tick(w, (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+		} else if (r == VG_ECORRUPT) {
+			vg_err("watch: %s", vg_src_error(g_src));
+			input_error = true;
+		} else {
+			vg_err("watch: capture failed: %s", vg_src_error(g_src));
+			input_error = true;
+			break;
+		}
+		if (g_hup) {
+			g_hup = 0;
+			if (out.path) {
+				fclose(out.f);
+				if (open_out(&out))
+					break;
+			}
+			vg_store_t *ns = NULL;
+			if (o.n_feeds && vg_cmd_load_store(o.feeds, o.n_feeds, &o.load, &ns) != VG_EXIT_ERROR &&
+			    ns) {
+				vg_watch_set_store(w, ns);
+				vg_store_free(store);
+				store = ns;
+				vg_warnx("watch: feeds reloaded");
+			} else if (o.n_feeds) {
+				vg_store_free(ns);
+				vg_err("watch: reload failed; the previous indicators stay in force");
+			}
+		}
+		if (g_usr1) {
+			g_usr1 = 0;
+			vg_src_stats_t cs;
+			vg_src_get_stats(g_src, &cs);
+			summary(w, &cs, mono() - t0);
+			vg_watch_emit_stats(w, &cs);
+		}
+	}
+	vg_watch_finish(w);
+	vg_src_stats_t cs;
+	vg_src_get_stats(g_src, &cs);
+	vg_watch_emit_stats(w, &cs);
+	if (!o.quiet)
+		summary(w, &cs, mono() - t0);
+	fflush(out.f);
+	vg_watch_stats_t st;
+	vg_watch_get_stats(w, &st);
+	rc = (input_error || out.failed) ? VG_EXIT_ERROR : st.alerts ? VG_EXIT_FOUND : VG_EXIT_OK;
+done:
+	vg_watch_free(w);
+	if (g_src)
+		vg_src_close(g_src);
+	g_src = NULL;
+	if (out.f && out.f != stdout)
+		fclose(out.f);
+	vg_store_free(store);
+	free(o.reads);
+	free(o.feeds);
+	return rc;
 }

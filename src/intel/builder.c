@@ -975,9 +975,13 @@ static int split_iv(vg_store_t *s, ivb_t *iv)
 			i++;
 		idx[bk] = (uint32_t)i;
 	}
+	if (k4 < 4096) { /* small: a plain binary search beats a 256 KiB index */
+		free(idx);
+		idx = NULL;
+	}
 	set_sec(s, SEC_IV4START, s4, k4 * 4);
 	set_sec(s, SEC_IV4SET, t4, k4 * 4);
-	set_sec(s, SEC_IV4IDX, idx, 65537 * 4);
+	set_sec(s, SEC_IV4IDX, idx, idx ? 65537 * 4 : 0);
 	set_sec(s, SEC_IV6START, s6, k6 * 16);
 	set_sec(s, SEC_IV6SET, t6, k6 * 4);
 	return 0;

@@ -64,7 +64,7 @@ int vg_store_bind(struct vg_store *s)
 	s->n_iv4 = NREC(SEC_IV4START, 4);
 	if (x[SEC_IV4SET].len != x[SEC_IV4START].len)
 		return VG_ECORRUPT;
-	if (s->n_iv4 && x[SEC_IV4IDX].len != 65537 * 4)
+	if (x[SEC_IV4IDX].len && x[SEC_IV4IDX].len != 65537 * 4)
 		return VG_ECORRUPT;
 	s->iv6start = x[SEC_IV6START].p;
 	s->iv6set = x[SEC_IV6SET].p;
@@ -217,7 +217,11 @@ static uint32_t iv4_set(const vg_store_t *s, uint32_t ip)
 {
 	if (!s->n_iv4)
 		return VG_SET_NONE;
-	uint64_t lo = s->iv4idx[ip >> 16], hi = s->iv4idx[(ip >> 16) + 1];
+	uint64_t lo = 0, hi = s->n_iv4;
+	if (s->iv4idx) {
+		lo = s->iv4idx[ip >> 16];
+		hi = s->iv4idx[(ip >> 16) + 1];
+	}
 	/* the last interval with start <= ip: search [lo, hi); if none there,
 	 * the interval in force is the one before lo */
 	while (lo < hi) {

@@ -97,6 +97,7 @@ static bool read_name(vg_rd_t *r, namew_t *w, unsigned *budget)
 	size_t end = 0;
 	bool jumped = false;
 	unsigned jumps = 0;
+	size_t seen[VG_DNS_MAX_JUMPS]; /* pointer targets followed: a repeat is a loop */
 	bool first = true;
 	unsigned segs = 0;
 
@@ -129,10 +130,14 @@ static bool read_name(vg_rd_t *r, namew_t *w, unsigned *budget)
 				if (!w->m)
 					break; /* skip mode: the end is all we need */
 			}
-			if (++jumps > VG_DNS_MAX_JUMPS) {
-				w->trunc = true; /* loop: end already known */
+			bool loop = jumps >= VG_DNS_MAX_JUMPS;
+			for (unsigned i = 0; i < jumps && !loop; i++)
+				loop = seen[i] == ptr;
+			if (loop) {
+				w->trunc = true; /* the end is already known: stop here */
 				break;
 			}
+			seen[jumps++] = ptr;
 			vg_rd_seek(&cur, ptr);
 			continue;
 		}
@@ -148,6 +153,11 @@ static bool read_name(vg_rd_t *r, namew_t *w, unsigned *budget)
 			nw_byte(w, vg_rd_u8(&lab));
 	}
 	vg_rd_seek(r, jumped ? end : cur.off);
+	/* RFC 1035: a name is at most 255 octets; longer ones (possible only
+	 * through pointers) are kept up to VG_DNS_NAME_MAX, as Suricata does,
+	 * but always marked truncated */
+	if (w->n > 255)
+		w->trunc = true;
 	return true;
 }
 
@@ -358,11 +368,23 @@ bool vg_dns_looks_like(const uint8_t *msg, size_t len)
 	unsigned op = f >> 11 & 15;
 	if (op == 3 || op > 5)
 		return false;
-	if (qd < 1 || qd > 8 || an > 512 || ns > 512 || ar > 512)
+	if (qd < 1 || qd > 4096 || an > 512 || ns > 512 || ar > 512)
 		return false;
-	unsigned budget = 4 * VG_DNS_MAX_SEGS;
-	if (!name_into(&r, NULL, &budget, NULL, NULL))
-		return false;
+	unsigned budget = VG_DNS_BUDGET; /* the first name alone, bounded */
+	vg_rd_t at_name = r;
+	if (!name_into(&r, NULL, &budget, NULL, NULL)) {
+		/* a large message cut by segmentation (DNS over TCP): its first
+		 * name may run past what we hold; accept a plausible first label */
+		uint8_t l = vg_rd_u8(&at_name);
+		if (len < 512 || l == 0 || l > 63 || vg_rd_left(&at_name) < l)
+			return false;
+		for (unsigned i = 0; i < l; i++) {
+			uint8_t c = vg_rd_u8(&at_name);
+			if (c < 0x21 || c > 0x7e)
+				return false;
+		}
+		return true;
+	}
 	vg_rd_be16(&r);
 	uint16_t cls = vg_rd_be16(&r);
 	if (!vg_rd_ok(&r))

@@ -93,9 +93,9 @@ typedef struct vg_flow {
 	uint8_t fin_seen;      /* bit per direction */
 	uint8_t in_use;        /* internal */
 	uint8_t pad_;
-	char community_id[VG_CID_SIZE]; /* "1:...=", computed at creation */
+	char community_id[VG_CID_SIZE]; /* "1:...=": use vg_flow_community_id() */
 	uint32_t app_flags;    /* engine-owned, zero at creation */
-	uint32_t pad2_;
+	uint32_t qsec;         /* internal: packet second of the last LRU move */
 	/* Engine-owned opaque per-flow state, zeroed when the flow is created
 	 * and never touched by the table.  Release anything it refers to in the
 	 * end callback.  16-byte aligned. */
@@ -177,6 +177,10 @@ static inline const vg_ip_t *vg_flow_server(const vg_flow_t *f)
 {
 	return f->cli_is_a ? &f->key.b : &f->key.a;
 }
+
+/* vg_flow_community_id: the flow's Community ID v1 string ("1:...="),
+ * computed on first use with seed (must be the table's cid_seed). */
+const char *vg_flow_community_id(vg_flow_t *f, uint16_t seed);
 
 /* vg_flow_state_name: "new", "established", "closing", "closed". */
 const char *vg_flow_state_name(int state);

@@ -108,7 +108,7 @@ static void on_end(void *ctx, vg_flow_t *f, int reason)
 {
 	struct seen *s = ctx;
 	if (s->n < 4) {
-		memcpy(s->cid[s->n], f->community_id, VG_CID_SIZE);
+		memcpy(s->cid[s->n], vg_flow_community_id(f, 7), VG_CID_SIZE);
 		memcpy(s->pkts[s->n], f->pkts, sizeof f->pkts);
 		memcpy(s->bytes[s->n], f->bytes, sizeof f->bytes);
 		s->cport[s->n] = f->cport;

@@ -269,6 +269,40 @@ static void test_snapshot(void **st)
 	vg_store_free(s);
 }
 
+/* Rule: a store answers whether it lists anything reserved, so that the
+ * engine may skip lookups of private addresses. */
+static void test_lists_reserved(void **st)
+{
+	struct {
+		const char *ip;
+		unsigned pfx;
+		uint16_t port;
+		bool want;
+	} c[] = {
+		{"8.8.8.8", 128, 0, false},     {"10.1.2.3", 128, 0, true},
+		{"192.168.0.0", 24, 0, true},   {"0.0.0.0", 0, 0, true},
+		{"11.0.0.0", 8, 0, false},      {"172.16.9.9", 128, 443, true},
+		{"fc00::1", 128, 0, true},      {"2001:db8::", 32, 0, false},
+		{"9.255.255.255", 128, 0, false},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		vg_builder_opts_t o = {.allow_reserved = true};
+		vg_builder_t *b = vg_builder_new(&o);
+		uint32_t id = meta(b, "x", "y", 0);
+		assert_int_equal(vg_builder_add(b, ind_ip(c[i].ip, c[i].pfx, c[i].port), id), 0);
+		vg_store_t *s;
+		assert_int_equal(vg_builder_build(b, &s), 0);
+		vg_builder_free(b);
+		if (vg_store_lists_reserved(s) != c[i].want)
+			fail_msg("%s/%u: want %d", c[i].ip, c[i].pfx, c[i].want);
+		vg_store_free(s);
+	}
+	vg_store_t *e;
+	assert_int_equal(vg_store_empty(&e), 0);
+	assert_false(vg_store_lists_reserved(e));
+	vg_store_free(e);
+}
+
 /* ---- randomised comparison with naive references ----------------------------- */
 
 static uint64_t rng = 0x1234567;
@@ -291,13 +325,17 @@ typedef struct ref_ip {
 static int naive_ip(const ref_ip_t *r, int n, vg_u128 ip, unsigned *pfx_out)
 {
 	int k = 0;
-	for (unsigned p = 129; p-- > 0;)
-		for (int i = 0; i < n; i++) {
-			if (r[i].prefix != p)
-				continue;
-			vg_u128 mask = p == 0 ? 0 : ~(vg_u128)0 << (128 - p);
-			if ((ip & mask) == r[i].net)
-				pfx_out[k++] = p;
+	for (int i = 0; i < n; i++) {
+		unsigned p = r[i].prefix;
+		vg_u128 mask = p == 0 ? 0 : ~(vg_u128)0 << (128 - p);
+		if ((ip & mask) == r[i].net)
+			pfx_out[k++] = p;
+	}
+	for (int i = 1; i < k; i++) /* insertion sort, longest prefix first */
+		for (int j = i; j > 0 && pfx_out[j] > pfx_out[j - 1]; j--) {
+			unsigned t = pfx_out[j];
+			pfx_out[j] = pfx_out[j - 1];
+			pfx_out[j - 1] = t;
 		}
 	return k;
 }
@@ -401,6 +439,14 @@ static void test_random_domains(void **st)
 	vg_store_t *s;
 	assert_int_equal(vg_builder_build(b, &s), 0);
 	vg_builder_free(b);
+	int *distinct = calloc(N, sizeof *distinct), nd = 0;
+	for (int i = 0; i < N; i++) {
+		bool dup = false;
+		for (int j = 0; j < nd && !dup; j++)
+			dup = !strcmp(names[distinct[j]], names[i]);
+		if (!dup)
+			distinct[nd++] = i;
+	}
 	for (int q = 0; q < Q; q++) {
 		char qn[80];
 		if (rnd() % 2) {
@@ -416,21 +462,18 @@ static void test_random_domains(void **st)
 		/* naive: distinct listed names equal to qn or a dot-suffix of it */
 		int want = 0;
 		size_t ql = strlen(qn);
-		for (int i = 0; i < N; i++) {
-			bool dup = false;
-			for (int j = 0; j < i && !dup; j++)
-				dup = !strcmp(names[j], names[i]);
-			if (dup)
-				continue;
-			size_t nl = strlen(names[i]);
-			if (nl == ql ? !strcmp(qn, names[i])
-				     : nl < ql && qn[ql - nl - 1] == '.' && !strcmp(qn + ql - nl, names[i]))
+		for (int i = 0; i < nd; i++) {
+			size_t nl = strlen(names[distinct[i]]);
+			const char *nm = names[distinct[i]];
+			if (nl == ql ? !strcmp(qn, nm)
+				     : nl < ql && qn[ql - nl - 1] == '.' && !strcmp(qn + ql - nl, nm))
 				want++;
 		}
 		vg_match_t m[16];
 		assert_int_equal(vg_store_lookup_domain(s, qn, ql, 0, m, 16), want);
 	}
 	vg_store_free(s);
+	free(distinct);
 	free(names);
 }
 
@@ -440,7 +483,8 @@ int main(void)
 		cmocka_unit_test(test_ip_rules),       cmocka_unit_test(test_ipport),
 		cmocka_unit_test(test_domains),        cmocka_unit_test(test_hash),
 		cmocka_unit_test(test_expiry),         cmocka_unit_test(test_reserved_refused),
-		cmocka_unit_test(test_snapshot),       cmocka_unit_test(test_random_lpm),
+		cmocka_unit_test(test_snapshot),       cmocka_unit_test(test_lists_reserved),
+		cmocka_unit_test(test_random_lpm),
 		cmocka_unit_test(test_random_domains),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

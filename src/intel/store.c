@@ -324,7 +324,7 @@ void vg_store_prefetch_ip(const vg_store_t *s, const vg_ip_t *ip)
 		if (lo < s->n_ip4)
 			PF(s->ip4 + lo);
 	}
-	if (s->n_iv4) {
+	if (s->n_iv4 && s->iv4idx) { /* small stores have no index */
 		uint32_t lo = s->iv4idx[v4 >> 16];
 		uint32_t at = lo ? lo - 1 : 0;
 		PF(s->iv4start + at);

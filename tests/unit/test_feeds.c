@@ -433,6 +433,9 @@ static void test_duplicates(void **st)
 	vg_match_t m[8];
 	vg_ip_t ip;
 	assert_int_equal(vg_ip_parse("1.2.3.4", 7, &ip), 0);
+	/* prefetch hints on a small store (no CIDR index) change nothing */
+	vg_store_prefetch_ip(s, &ip);
+	vg_store_prefetch_domain(s, "a.evil.com.", 11);
 	assert_int_equal(vg_store_lookup_ip(s, &ip, 0, 0, m, 8), 2); /* one per file */
 	vg_store_free(s);
 }

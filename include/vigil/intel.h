@@ -250,6 +250,17 @@ int vg_store_lookup_hash(const vg_store_t *s, const uint8_t *digest, size_t n, i
  */
 int vg_store_foreach(const vg_store_t *s, int (*fn)(void *ctx, const vg_match_t *m), void *ctx);
 
+/*
+ * Prefetch hints: start loading the memory a later lookup of the same key
+ * will touch, without waiting for it.  A store of millions of entries does
+ * not fit in the caches, and one lookup is a short chain of dependent
+ * cache misses; a caller with several keys at hand (a batch of packets)
+ * calls the hint for key i+k before looking up key i, so the misses of
+ * different keys overlap.  No effect on results; any thread.
+ */
+void vg_store_prefetch_ip(const vg_store_t *s, const vg_ip_t *ip);
+void vg_store_prefetch_domain(const vg_store_t *s, const char *name, size_t n);
+
 /* vg_store_meta: the metadata record id (strings borrowed from the store;
  * never NULL, "" when absent).  Returns 0 or VG_ENOTFOUND. */
 int vg_store_meta(const vg_store_t *s, uint32_t id, vg_meta_t *out);

@@ -414,6 +414,13 @@ static int push_fk(vg_builder_t *b, int k, const uint8_t *key, uint32_t meta)
 
 int vg_builder_add(vg_builder_t *b, const vg_ind_t *ind, uint32_t meta)
 {
+	bool dup;
+	return vg_builder_add_dup(b, ind, meta, &dup);
+}
+
+int vg_builder_add_dup(vg_builder_t *b, const vg_ind_t *ind, uint32_t meta, bool *dup)
+{
+	*dup = false;
 	if (meta >= b->metas.n)
 		return VG_EINVAL;
 	int rc = 0;
@@ -484,8 +491,10 @@ int vg_builder_add(vg_builder_t *b, const vg_ind_t *ind, uint32_t meta)
 				meta);
 		if (rc < 0)
 			return rc;
-		if (rc == 0)
-			return 0; /* duplicate: not a new entry */
+		if (rc == 0) {
+			*dup = true; /* duplicate: not a new entry */
+			return 0;
+		}
 		rc = 0;
 		break;
 	}
@@ -805,6 +814,95 @@ static int freeze_cidrs(vg_builder_t *b, vec_t *lists, ivb_t *iv, uint64_t *dups
 			return rc;
 	}
 	return 0;
+}
+
+/* ---- per-file duplicate accounting ------------------------------------------------- */
+
+void vg_builder_mark(const vg_builder_t *b, vg_builder_mark_t *m)
+{
+	m->ip4 = b->ip4.n;
+	for (int k = 0; k < FK__N; k++)
+		m->fk[k] = b->fk[k].n;
+	m->cidrs = b->cidrs.n;
+}
+
+/* A record whose (value, meta) pair was removed: fix the entry counters. */
+static void unadd(vg_builder_t *b, uint32_t meta)
+{
+	const meta_rec_t *m = (const meta_rec_t *)b->metas.p + meta;
+	b->entries--;
+	if (m->valid_until && m->valid_until < b->now)
+		b->expired--;
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+	return memcmp(a, b, g_fk_w + 4);
+}
+
+void vg_builder_dedup_since(vg_builder_t *b, const vg_builder_mark_t *mk,
+			    uint64_t dups[VG_IND__COUNT])
+{
+	/* exact IPv4: sort the tail by (ip, meta), drop repeats */
+	uint64_t *a = (uint64_t *)b->ip4.p, from = mk->ip4, n = b->ip4.n;
+	if (n - from > 1) {
+		if (n - from > 65536)
+			sort_ip4(a + from, n - from, NULL);
+		else
+			qsort(a + from, n - from, 8, cmp_u64);
+		uint64_t out = from + 1;
+		for (uint64_t i = from + 1; i < n; i++) {
+			if (a[i] == a[out - 1]) {
+				dups[VG_IND_IPV4]++;
+				unadd(b, (uint32_t)a[i]);
+				continue;
+			}
+			a[out++] = a[i];
+		}
+		b->ip4.n = out;
+	}
+	static const vg_ind_type_t fk_type[FK__N] = {VG_IND_IPV6, VG_IND_IPPORT4, VG_IND_IPPORT6,
+						     VG_IND_MD5, VG_IND_SHA1, VG_IND_SHA256};
+	for (int k = 0; k < FK__N; k++) {
+		vec_t *v = &b->fk[k];
+		uint64_t f = mk->fk[k], rs = fk_w[k] + 4;
+		if (v->n - f < 2)
+			continue;
+		g_fk_w = fk_w[k];
+		qsort(v->p + f * rs, v->n - f, rs, cmp_rec);
+		uint64_t out = f + 1;
+		for (uint64_t i = f + 1; i < v->n; i++) {
+			if (!memcmp(v->p + i * rs, v->p + (out - 1) * rs, rs)) {
+				uint32_t m;
+				memcpy(&m, v->p + i * rs + fk_w[k], 4);
+				dups[fk_type[k]]++;
+				unadd(b, m);
+				continue;
+			}
+			memmove(v->p + out * rs, v->p + i * rs, rs);
+			out++;
+		}
+		v->n = out;
+	}
+	cidr_rec_t *c = (cidr_rec_t *)b->cidrs.p;
+	from = mk->cidrs;
+	n = b->cidrs.n;
+	if (n - from > 1) {
+		qsort(c + from, n - from, sizeof *c, cmp_cidr);
+		uint64_t out = from + 1;
+		for (uint64_t i = from + 1; i < n; i++) {
+			if (!memcmp(c[i].net, c[out - 1].net, 16) && c[i].prefix == c[out - 1].prefix &&
+			    c[i].ref == c[out - 1].ref) {
+				vg_ip_t ip;
+				memcpy(ip.a, c[i].net, 16);
+				dups[vg_ip_is4(&ip) && c[i].prefix >= 96 ? VG_IND_CIDR4 : VG_IND_CIDR6]++;
+				unadd(b, c[i].ref);
+				continue;
+			}
+			c[out++] = c[i];
+		}
+		b->cidrs.n = out;
+	}
 }
 
 static void set_sec(vg_store_t *s, int k, void *p, uint64_t len)

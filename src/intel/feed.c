@@ -8,13 +8,18 @@
  *
  * Sits between `vigil feed` / `vigil watch --intel` and the builder
  * (store.c).  A file is read whole into one malloc'd buffer that is freed
- * before returning (no mmap: load memory is measured, and the builder
- * copies everything it keeps).  Per-load state lives on the stack; nothing
+ * before returning, except big plain/ipsum lists: those are mapped and
+ * their pages released behind the reader (the builder copies everything it
+ * keeps), so the text never sits in memory whole.  Per-load state lives on the stack; nothing
  * is global, so different builders may be loaded from different threads.
- * Duplicate counting keeps a set of 64-bit hashes of (value, meta) for the
- * duration of one load (8 bytes per distinct entry).
+ * Duplicates of (value, meta) within one file are counted without a side
+ * table: domains and URLs are found on insert by the builder's string
+ * table, the other types by sorting the records the file added once it is
+ * read (vg_builder_dedup_since), so a load needs no memory per entry
+ * beyond the builder's own.
  */
 #include "intel/feed_int.h"
+#include "intel/store_int.h"
 
 #include "lib/hash.h"
 
@@ -23,6 +28,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,62 +74,14 @@ int feed_error(feed_ctx_t *c, unsigned long line, const char *fmt, ...)
 	return c->opts->strict ? VG_EFORMAT : 0;
 }
 
-/* seen_add: true when (h) was new.  On OOM, behaves as "new" (the count of
- * duplicates is informational; the builder dedups anyway). */
-static bool seen_add(feed_ctx_t *c, uint64_t h)
-{
-	if (h == 0)
-		h = 1;
-	if (c->seen_n * 2 >= c->seen_cap) {
-		size_t nc = c->seen_cap ? c->seen_cap * 2 : 1024;
-		uint64_t *ns = calloc(nc, sizeof *ns);
-		if (!ns)
-			return true;
-		for (size_t i = 0; i < c->seen_cap; i++) {
-			uint64_t v = c->seen[i];
-			if (!v)
-				continue;
-			size_t j = (size_t)v & (nc - 1);
-			while (ns[j])
-				j = (j + 1) & (nc - 1);
-			ns[j] = v;
-		}
-		free(c->seen);
-		c->seen = ns;
-		c->seen_cap = nc;
-	}
-	size_t j = (size_t)h & (c->seen_cap - 1);
-	while (c->seen[j]) {
-		if (c->seen[j] == h)
-			return false;
-		j = (j + 1) & (c->seen_cap - 1);
-	}
-	c->seen[j] = h;
-	c->seen_n++;
-	return true;
-}
-
-static uint64_t ind_hash(const vg_ind_t *ind, uint32_t meta)
-{
-	uint64_t seed = (uint64_t)ind->type << 40 ^ (uint64_t)meta << 8 ^ ind->prefix;
-	switch (ind->type) {
-	case VG_IND_DOMAIN:
-	case VG_IND_URL:
-		return vg_hash64(ind->str, ind->len, seed);
-	case VG_IND_MD5: return vg_hash64(ind->hash, 16, seed);
-	case VG_IND_SHA1: return vg_hash64(ind->hash, 20, seed);
-	case VG_IND_SHA256: return vg_hash64(ind->hash, 32, seed);
-	default: return vg_hash64(ind->ip.a, 16, seed ^ (uint64_t)ind->port << 16);
-	}
-}
-
 int feed_add_ind(feed_ctx_t *c, unsigned long line, const vg_ind_t *ind, uint32_t meta)
 {
-	if (!seen_add(c, ind_hash(ind, meta))) {
+	bool dup;
+	int r = vg_builder_add_dup(c->b, ind, meta, &dup);
+	if (r == 0 && dup) {
 		c->rep->duplicates++;
 		return 0;
 	}
-	int r = vg_builder_add(c->b, ind, meta);
 	if (r == VG_ERESERVED) {
 		char txt[VG_URL_MAX + 64];
 		vg_ind_format(ind, txt, sizeof txt);
@@ -367,8 +325,20 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-int vg_feed_load_mem(vg_builder_t *b, const char *name, const char *data, size_t len,
-		     const vg_load_opts_t *opts, vg_load_report_t *rep)
+void feed_drop(feed_ctx_t *c, const char *upto)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	size_t at = (size_t)(upto - c->map) / pg * pg;
+	if (at > c->map_dropped) {
+		/* a private read-only file mapping: dropped pages are read again
+		 * from the file if touched */
+		madvise((void *)(uintptr_t)(c->map + c->map_dropped), at - c->map_dropped, MADV_DONTNEED);
+		c->map_dropped = at;
+	}
+}
+
+static int load_mem(vg_builder_t *b, const char *name, const char *data, size_t len,
+		    const vg_load_opts_t *opts, vg_load_report_t *rep, bool mapped)
 {
 	static const vg_load_opts_t defopts;
 	vg_load_report_t dummy;
@@ -390,6 +360,10 @@ int vg_feed_load_mem(vg_builder_t *b, const char *name, const char *data, size_t
 	c->name = name;
 	c->opts = opts;
 	c->rep = rep;
+	if (mapped) {
+		c->map = data;
+		c->map_len = len;
+	}
 	c->source = opts->source && *opts->source ? opts->source : base_name(name);
 	const char *bn = base_name(name);
 	size_t sl = strlen(bn);
@@ -406,6 +380,8 @@ int vg_feed_load_mem(vg_builder_t *b, const char *name, const char *data, size_t
 		f = vg_feed_detect(name, data, len);
 	rep->format = f;
 	int r;
+	vg_builder_mark_t mark;
+	vg_builder_mark(b, &mark);
 	switch (f) {
 	case VG_FMT_PLAIN: r = feed_read_plain(c, data, len); break;
 	case VG_FMT_IPSUM: r = feed_read_ipsum(c, data, len); break;
@@ -415,9 +391,52 @@ int vg_feed_load_mem(vg_builder_t *b, const char *name, const char *data, size_t
 	case VG_FMT_STIX: r = feed_read_stix(c, data, len); break;
 	default: r = VG_ENOTSUP; break;
 	}
+	/* IP, CIDR and hash duplicates within this file are found here, by
+	 * sorting what the file added (strings were checked on insert) */
+	uint64_t dups[VG_IND__COUNT] = {0};
+	vg_builder_dedup_since(b, &mark, dups);
+	for (int k = 0; k < VG_IND__COUNT; k++) {
+		rep->added[k] -= dups[k] < rep->added[k] ? dups[k] : rep->added[k];
+		rep->duplicates += dups[k];
+	}
 	vg_buf_release(&c->msg);
-	free(c->seen);
 	free(c);
+	return r;
+}
+
+int vg_feed_load_mem(vg_builder_t *b, const char *name, const char *data, size_t len,
+		     const vg_load_opts_t *opts, vg_load_report_t *rep)
+{
+	return load_mem(b, name, data, len, opts, rep, false);
+}
+
+/* Big plain and ipsum lists are read through a read-only mapping whose
+ * pages are released behind the reader (feed_consumed), so loading needs
+ * no memory for the text.  Returns 1 when the file is not such a list. */
+static int load_mapped(vg_builder_t *b, const char *path, const vg_load_opts_t *opts,
+		       vg_load_report_t *rep)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)FEED_DROP_STEP) {
+		close(fd);
+		return 1;
+	}
+	size_t len = (size_t)st.st_size;
+	void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return 1;
+	vg_feed_fmt_t f = opts && opts->format != VG_FMT_AUTO ? opts->format
+							   : vg_feed_detect(path, m, len);
+	int r = 1;
+	if (f == VG_FMT_PLAIN || f == VG_FMT_IPSUM) {
+		madvise(m, len, MADV_SEQUENTIAL);
+		r = load_mem(b, path, m, len, opts, rep, true);
+	}
+	munmap(m, len);
 	return r;
 }
 
@@ -428,7 +447,10 @@ int vg_feed_load(vg_builder_t *b, const char *path, const vg_load_opts_t *opts,
 	size_t len;
 	if (rep)
 		memset(rep, 0, sizeof *rep);
-	int r = feed_read_file(path, &data, &len);
+	int r = load_mapped(b, path, opts, rep);
+	if (r != 1)
+		return r;
+	r = feed_read_file(path, &data, &len);
 	if (r != 0)
 		return r;
 	r = vg_feed_load_mem(b, path, data, len, opts, rep);

@@ -21,8 +21,8 @@ typedef struct feed_ctx {
 	char stem[128];            /* base name without extension */
 	vg_buf_t msg;              /* scratch for diagnostic text */
 	vg_ind_t ind;              /* scratch indicator */
-	uint64_t *seen;            /* open-addressing set of value+meta hashes */
-	size_t seen_cap, seen_n;
+	const char *map;           /* the input when it is a file mapping, else NULL */
+	size_t map_len, map_dropped; /* bytes of map whose pages were released */
 } feed_ctx_t;
 
 /* feed_diag: report through opts->diag (printf-style message). */
@@ -47,6 +47,26 @@ int feed_add_ind(feed_ctx_t *c, unsigned long line, const vg_ind_t *ind, uint32_
 
 /* feed_meta: intern m (source filled in when NULL). */
 int feed_meta(feed_ctx_t *c, vg_meta_t *m, uint32_t *id);
+
+/* feed_drop: release the pages of a mapped input before upto (feed.c). */
+void feed_drop(feed_ctx_t *c, const char *upto);
+
+/* Released in steps of this many bytes. */
+#define FEED_DROP_STEP ((size_t)4 << 20)
+
+/* feed_consumed: the reader is done with the input before upto; when the
+ * input is a file mapping, its pages are released every FEED_DROP_STEP
+ * bytes so a big list never sits in memory whole.  Readers that go over
+ * the input again call feed_rewind first. */
+static inline void feed_consumed(feed_ctx_t *c, const char *upto)
+{
+	if (c->map && (size_t)(upto - c->map) >= c->map_dropped + FEED_DROP_STEP)
+		feed_drop(c, upto);
+}
+static inline void feed_rewind(feed_ctx_t *c)
+{
+	c->map_dropped = 0;
+}
 
 /* A line cursor over a buffer: CRLF and LF; the last line may lack '\n'. */
 typedef struct feed_lines {

@@ -17,6 +17,7 @@ int feed_read_ipsum(feed_ctx_t *c, const char *data, size_t len)
 	size_t n;
 	int r;
 	while (feed_next_line(&L, &s, &n)) {
+		feed_consumed(c, s);
 		c->rep->lines++;
 		feed_trim(&s, &n);
 		if (n == 0 || s[0] == '#')

@@ -17,12 +17,13 @@
 #include "intel/feed_int.h"
 
 /* first_reference: the URL of the first "# Reference:" line, or NULL. */
-static const char *first_reference(const char *data, size_t len, size_t *rn)
+static const char *first_reference(feed_ctx_t *c, const char *data, size_t len, size_t *rn)
 {
 	feed_lines_t L = {data, len, 0, 0};
 	const char *s;
 	size_t n;
 	while (feed_next_line(&L, &s, &n)) {
+		feed_consumed(c, s);
 		feed_trim(&s, &n);
 		if (n < 12 || s[0] != '#')
 			continue;
@@ -49,7 +50,8 @@ int feed_read_plain(feed_ctx_t *c, const char *data, size_t len)
 {
 	char ref[VG_URL_MAX + 1];
 	size_t rn = 0;
-	const char *rp = first_reference(data, len, &rn);
+	const char *rp = first_reference(c, data, len, &rn);
+	feed_rewind(c);
 	if (rp) {
 		if (rn > VG_URL_MAX)
 			rn = VG_URL_MAX;
@@ -69,6 +71,7 @@ int feed_read_plain(feed_ctx_t *c, const char *data, size_t len)
 	uint64_t paths = 0;
 	unsigned long first_path = 0;
 	while (feed_next_line(&L, &s, &n)) {
+		feed_consumed(c, s);
 		c->rep->lines++;
 		feed_trim(&s, &n);
 		if (n == 0 || s[0] == '#')

@@ -310,6 +310,54 @@ int vg_store_lookup_ip(const vg_store_t *s, const vg_ip_t *ip, uint16_t port, in
 	return e.n;
 }
 
+/* ---- prefetching ------------------------------------------------------------------------ */
+
+#define PF(p) __builtin_prefetch((const void *)(p), 0, 3)
+
+void vg_store_prefetch_ip(const vg_store_t *s, const vg_ip_t *ip)
+{
+	if (!vg_ip_is4(ip))
+		return;
+	uint32_t v4 = vg_ip_v4(ip);
+	if (s->ip4idx) {
+		uint32_t lo = s->ip4idx[v4 >> 16];
+		if (lo < s->n_ip4)
+			PF(s->ip4 + lo);
+	}
+	if (s->n_iv4 && s->iv4idx) { /* small stores have no index */
+		uint32_t lo = s->iv4idx[v4 >> 16];
+		uint32_t at = lo ? lo - 1 : 0;
+		PF(s->iv4start + at);
+		PF(s->iv4set + at);
+	}
+}
+
+void vg_store_prefetch_domain(const vg_store_t *s, const char *name, size_t n)
+{
+	if (!s->dom.count)
+		return;
+	while (n && name[n - 1] == '.')
+		n--;
+	if (n == 0 || n > VG_DOMAIN_MAX)
+		return;
+	char low[VG_DOMAIN_MAX + 1];
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	uint64_t mask = s->dom.cap - 1;
+	for (size_t at = 0; at < n;) {
+		uint64_t h = vg_hash64(low + at, n - at, VG_STR_SEED);
+		uint64_t pos = h & mask;
+		PF(s->dom.ctrl + pos);
+		PF(s->dom.slot + pos);
+		const char *dot = memchr(low + at, '.', n - at);
+		if (!dot)
+			break;
+		at = (size_t)(dot - low) + 1;
+	}
+}
+
 /* ---- names ------------------------------------------------------------------------------- */
 
 int vg_store_lookup_domain(const vg_store_t *s, const char *name, size_t n, int64_t now,

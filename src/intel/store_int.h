@@ -179,4 +179,24 @@ uint32_t vg_strtab_find(const strtab_t *t, const char *key, size_t n, uint64_t h
 /* strtab_ref: the ref of the record at arena offset off. */
 uint32_t vg_strtab_ref(const strtab_t *t, uint32_t off);
 
+/* ---- builder internals used by the feed readers (feed.c) ---- */
+
+/* vg_builder_add_dup: vg_builder_add that also says whether the value was
+ * dropped at once as a duplicate of an earlier (value, meta) pair (domains
+ * and URLs; other types are deduplicated by vg_builder_dedup_since). */
+int vg_builder_add_dup(vg_builder_t *b, const vg_ind_t *ind, uint32_t meta, bool *dup);
+
+/* A position in the builder's pending (not yet deduplicated) records. */
+typedef struct vg_builder_mark {
+	uint64_t ip4, fk[6], cidrs;
+} vg_builder_mark_t;
+
+/* vg_builder_mark: remember where the records added from now on start. */
+void vg_builder_mark(const vg_builder_t *b, vg_builder_mark_t *m);
+/* vg_builder_dedup_since: drop repeated (value, meta) pairs among the IP,
+ * CIDR and hash records added since mark (sorting that tail in place, no
+ * extra memory), adding the number dropped per type to dups. */
+void vg_builder_dedup_since(vg_builder_t *b, const vg_builder_mark_t *m,
+			    uint64_t dups[VG_IND__COUNT]);
+
 #endif

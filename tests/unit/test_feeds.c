@@ -13,7 +13,9 @@
 #include "vigil/intel.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char diags[16][256];
 static unsigned long dlines[16];
@@ -399,6 +401,87 @@ static void test_real(void **st)
 	real("tests/data/stix/indicators-for-C2-with-COA.json", 8, w, 0, 1);
 }
 
+/* Rule: repeated (value, meta) pairs of every type within one file count as
+ * duplicates, not as added (IPs, CIDRs and hashes are found by sorting what
+ * the file added; strings on insert), and the store holds each once. */
+static void test_duplicates(void **st)
+{
+	(void)st;
+	vg_builder_t *b = vg_builder_new(NULL);
+	const char *in = "1.2.3.4\n8.8.8.0/24\n1.2.3.4\n5.6.7.8:80\n8.8.8.0/24\n"
+			 "d41d8cd98f00b204e9800998ecf8427e\nD41D8CD98F00B204E9800998ECF8427E\n"
+			 "5.6.7.8:80\n9.9.9.9\n1.2.3.4\n2001:db8::1\nevil.com\n2001:db8::1\n";
+	assert_int_equal(load(b, "dups.txt", in, VG_FMT_PLAIN, false), 0);
+	assert_int_equal(rep.added[VG_IND_IPV4], 2);
+	assert_int_equal(rep.added[VG_IND_CIDR4], 1);
+	assert_int_equal(rep.added[VG_IND_IPPORT4], 1);
+	assert_int_equal(rep.added[VG_IND_MD5], 1);
+	assert_int_equal(rep.added[VG_IND_IPV6], 1);
+	assert_int_equal(rep.added[VG_IND_DOMAIN], 1);
+	assert_int_equal(rep.duplicates, 6);
+	/* the same values from another file (another meta) are not duplicates */
+	assert_int_equal(load(b, "other.txt", "1.2.3.4\n8.8.8.0/24\n", VG_FMT_PLAIN, false), 0);
+	assert_int_equal(rep.duplicates, 0);
+	assert_int_equal(rep.added[VG_IND_IPV4], 1);
+	vg_store_t *s;
+	assert_int_equal(vg_builder_build(b, &s), 0);
+	vg_builder_free(b);
+	vg_store_stats_t sst;
+	vg_store_stats(s, &sst);
+	assert_int_equal(sst.entries, 9);
+	assert_int_equal(sst.count[VG_IND_IPV4], 2);
+	vg_match_t m[8];
+	vg_ip_t ip;
+	assert_int_equal(vg_ip_parse("1.2.3.4", 7, &ip), 0);
+	/* prefetch hints on a small store (no CIDR index) change nothing */
+	vg_store_prefetch_ip(s, &ip);
+	vg_store_prefetch_domain(s, "a.evil.com.", 11);
+	assert_int_equal(vg_store_lookup_ip(s, &ip, 0, 0, m, 8), 2); /* one per file */
+	vg_store_free(s);
+}
+
+/* Rule: a big plain list is read through a file mapping released behind the
+ * reader; results are those of the in-memory reader, including a
+ * "# Reference:" comment found only at the end of the file. */
+static void test_big_mapped(void **st)
+{
+	(void)st;
+	char path[] = "/tmp/vigil-test-big-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	assert_non_null(f);
+	unsigned n = 400000; /* ~5.6 MB: above the mapping threshold */
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "%u.%u.%u.%u\n", 11 + i / 65536 % 200, i / 256 % 256, i % 256, 7);
+	fprintf(f, "11.0.0.7\nbig-list.example\n# Reference: https://example.org/big\n");
+	assert_int_equal(fclose(f), 0);
+
+	vg_builder_t *b = vg_builder_new(NULL);
+	vg_load_opts_t o = {.diag = dg};
+	nd = 0;
+	assert_int_equal(vg_feed_load(b, path, &o, &rep), 0);
+	unlink(path);
+	assert_int_equal(rep.format, VG_FMT_PLAIN);
+	assert_int_equal(rep.lines, n + 3);
+	assert_int_equal(rep.added[VG_IND_IPV4], n);
+	assert_int_equal(rep.added[VG_IND_DOMAIN], 1);
+	assert_int_equal(rep.duplicates, 1);
+	assert_int_equal(nd, 0);
+	vg_store_t *s;
+	assert_int_equal(vg_builder_build(b, &s), 0);
+	vg_builder_free(b);
+	vg_match_t m[4];
+	vg_ip_t ip;
+	assert_int_equal(vg_ip_parse("12.26.31.7", 10, &ip), 0); /* i = 72223 */
+	assert_int_equal(vg_store_lookup_ip(s, &ip, 0, 0, m, 4), 1);
+	vg_meta_t meta;
+	assert_int_equal(vg_store_meta(s, m[0].meta, &meta), 0);
+	assert_string_equal(meta.reference, "https://example.org/big");
+	assert_int_equal(vg_store_lookup_domain(s, "big-list.example", 16, 0, m, 4), 1);
+	vg_store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -407,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_csv),	 cmocka_unit_test(test_suricata),
 		cmocka_unit_test(test_zeek),	 cmocka_unit_test(test_stix),
 		cmocka_unit_test(test_detect),	 cmocka_unit_test(test_real),
+		cmocka_unit_test(test_duplicates), cmocka_unit_test(test_big_mapped),
 	};
 	return cmocka_run_group_tests(t, NULL, NULL);
 }

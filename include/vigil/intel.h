@@ -114,6 +114,8 @@ size_t vg_ind_format(const vg_ind_t *ind, char *buf, size_t n);
  * IPv6 equivalents (::, ::1, fc00::/7, fe80::/10, ff00::/8).  For a CIDR,
  * true when it overlaps such a range. */
 bool vg_ip_reserved(const vg_ip_t *ip, unsigned prefix);
+/* vg_reserved_range: the i-th reserved range (i from 0); false past the end. */
+bool vg_reserved_range(size_t i, vg_ip_t *net, unsigned *prefix);
 
 /* ---- the builder ---------------------------------------------------------- */
 
@@ -263,6 +265,13 @@ int vg_store_open(const char *path, bool verify, vg_store_t **out);
 int vg_store_open_mem(const void *data, size_t len, vg_store_t **out);
 /* vg_store_is_compiled: true when the first bytes are a compiled store. */
 bool vg_store_is_compiled(const void *data, size_t len);
+
+/* vg_store_lists_reserved: true when any IP, ip:port or CIDR indicator of
+ * the store lies in (or overlaps) a reserved range (see vg_ip_reserved), i.e.
+ * the store was built with allow_reserved and such entries were listed.
+ * When false, lookups of reserved addresses can be skipped: they never
+ * match.  O(log n) per reserved range. */
+bool vg_store_lists_reserved(const vg_store_t *s);
 
 /* vg_store_free: release (NULL is a no-op). */
 void vg_store_free(vg_store_t *s);

@@ -749,6 +749,15 @@ static bool prefix_eq(const uint8_t *a, const uint8_t *b, unsigned len)
 	return true;
 }
 
+bool vg_reserved_range(size_t i, vg_ip_t *net, unsigned *prefix)
+{
+	if (i >= sizeof reserved / sizeof reserved[0])
+		return false;
+	memcpy(net->a, reserved[i].a, 16);
+	*prefix = reserved[i].len;
+	return true;
+}
+
 bool vg_ip_reserved(const vg_ip_t *ip, unsigned prefix)
 {
 	if (prefix > 128)

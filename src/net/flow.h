@@ -95,7 +95,7 @@ typedef struct vg_flow {
 	uint8_t pad_;
 	char community_id[VG_CID_SIZE]; /* "1:...=": use vg_flow_community_id() */
 	uint32_t app_flags;    /* engine-owned, zero at creation */
-	uint32_t pad2_;
+	uint32_t qsec;         /* internal: packet second of the last LRU move */
 	/* Engine-owned opaque per-flow state, zeroed when the flow is created
 	 * and never touched by the table.  Release anything it refers to in the
 	 * end callback.  16-byte aligned. */

@@ -59,6 +59,7 @@ int vg_watch_new(vg_watch_t **out, const vg_watch_cfg_t *cfg, const vg_store_t *
 	if (!w->cfg.reasm_bytes)
 		w->cfg.reasm_bytes = 16384;
 	w->store = store;
+	w->skip_reserved = !vg_store_lists_reserved(store);
 	w->write = write;
 	w->wctx = ctx;
 	int rc = vg_flow_table_new(&w->flows, &w->cfg.flow, flow_end, w);
@@ -106,6 +107,7 @@ const vg_store_t *vg_watch_set_store(vg_watch_t *w, const vg_store_t *store)
 {
 	const vg_store_t *old = w->store;
 	w->store = store;
+	w->skip_reserved = !vg_store_lists_reserved(store);
 	return old;
 }
 

@@ -100,6 +100,10 @@ static int64_t now_s(const pctx_t *pc) { return (int64_t)(pc->raw->ts_us / 10000
 
 void vg_w_match_ip(vg_watch_t *w, pctx_t *pc, int on, const vg_ip_t *ip, uint16_t port)
 {
+	/* LAN clients are private addresses: when the store lists none, their
+	 * lookups (half of all per-flow lookups on a typical link) are skipped */
+	if (w->skip_reserved && vg_ip_reserved(ip, 128))
+		return;
 	int n = vg_store_lookup_ip(w->store, ip, port, now_s(pc), w->m, 64);
 	if (n)
 		alert_groups(w, pc, on, w->m, n, NULL);

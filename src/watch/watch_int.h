@@ -76,6 +76,7 @@ typedef struct pctx {
 struct vg_watch {
 	vg_watch_cfg_t cfg;
 	const vg_store_t *store;
+	bool skip_reserved; /* the store lists no reserved address: skip their lookups */
 	vg_watch_write_fn write;
 	void *wctx;
 	vg_flow_table_t *flows;

@@ -269,6 +269,40 @@ static void test_snapshot(void **st)
 	vg_store_free(s);
 }
 
+/* Rule: a store answers whether it lists anything reserved, so that the
+ * engine may skip lookups of private addresses. */
+static void test_lists_reserved(void **st)
+{
+	struct {
+		const char *ip;
+		unsigned pfx;
+		uint16_t port;
+		bool want;
+	} c[] = {
+		{"8.8.8.8", 128, 0, false},     {"10.1.2.3", 128, 0, true},
+		{"192.168.0.0", 24, 0, true},   {"0.0.0.0", 0, 0, true},
+		{"11.0.0.0", 8, 0, false},      {"172.16.9.9", 128, 443, true},
+		{"fc00::1", 128, 0, true},      {"2001:db8::", 32, 0, false},
+		{"9.255.255.255", 128, 0, false},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		vg_builder_opts_t o = {.allow_reserved = true};
+		vg_builder_t *b = vg_builder_new(&o);
+		uint32_t id = meta(b, "x", "y", 0);
+		assert_int_equal(vg_builder_add(b, ind_ip(c[i].ip, c[i].pfx, c[i].port), id), 0);
+		vg_store_t *s;
+		assert_int_equal(vg_builder_build(b, &s), 0);
+		vg_builder_free(b);
+		if (vg_store_lists_reserved(s) != c[i].want)
+			fail_msg("%s/%u: want %d", c[i].ip, c[i].pfx, c[i].want);
+		vg_store_free(s);
+	}
+	vg_store_t *e;
+	assert_int_equal(vg_store_empty(&e), 0);
+	assert_false(vg_store_lists_reserved(e));
+	vg_store_free(e);
+}
+
 /* ---- randomised comparison with naive references ----------------------------- */
 
 static uint64_t rng = 0x1234567;
@@ -449,7 +483,8 @@ int main(void)
 		cmocka_unit_test(test_ip_rules),       cmocka_unit_test(test_ipport),
 		cmocka_unit_test(test_domains),        cmocka_unit_test(test_hash),
 		cmocka_unit_test(test_expiry),         cmocka_unit_test(test_reserved_refused),
-		cmocka_unit_test(test_snapshot),       cmocka_unit_test(test_random_lpm),
+		cmocka_unit_test(test_snapshot),       cmocka_unit_test(test_lists_reserved),
+		cmocka_unit_test(test_random_lpm),
 		cmocka_unit_test(test_random_domains),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

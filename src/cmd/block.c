@@ -40,7 +40,7 @@ static const char usage_text[] =
 	"                          zeek, stix)\n"
 	"      --allow-reserved    keep reserved and private addresses from feeds\n"
 	"      --strict            refuse a feed with any bad line\n"
-	"      --chunk N           elements per nftables batch (default 8192)\n"
+	"      --chunk N           elements per nftables batch (default 65536)\n"
 	"  -q, --quiet             no summary on standard error\n"
 	"list options:\n"
 	"      --json              print nftables' JSON of both sets instead\n"

@@ -433,7 +433,7 @@ int vg_nft_add_bulk(vg_nft_t *n, vg_nft_net_t *nets, size_t count, uint32_t time
 		st = &dummy;
 	memset(st, 0, sizeof *st);
 	if (!chunk)
-		chunk = 8192;
+		chunk = 65536; /* each nft command re-reads the set: few, big batches */
 	ival_t *iv = malloc((count ? count : 1) * sizeof *iv);
 	if (!iv)
 		return VG_ENOMEM;

@@ -101,7 +101,7 @@ typedef struct vg_nft_bulk_stats {
 /*
  * vg_nft_add_bulk: add count networks (sorted and merged here: overlapping or
  * adjacent networks become one interval, so the interval sets accept them)
- * in batches of at most chunk elements (0: 8192), each with timeout_s (0 =
+ * in batches of at most chunk elements (0: 65536), each with timeout_s (0 =
  * none).  nets is reordered.  A batch that fails is retried element by
  * element; elements overlapping what is already in the sets are counted as
  * covered.  0 or VG_EIO (stops at the first real failure) / VG_ENOMEM.

@@ -17,6 +17,7 @@ enum {
 
 typedef int (*vg_cmd_fn)(int argc, char **argv);
 
+int cmd_block(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 

@@ -13,6 +13,7 @@
 #include "cmd/cmd.h"
 #include "cmd/load.h"
 #include "net/source.h"
+#include "watch/block_nft.h"
 #include "watch/engine.h"
 
 #include <errno.h>
@@ -50,6 +51,12 @@ static const char usage_text[] =
 	"      --strict            refuse a feed with any bad line\n"
 	"      --pubkey KEY        every feed must have a valid FILE.minisig made with KEY\n"
 	"                          (minisign public key file or base64 string)\n"
+	"blocking:\n"
+	"      --block nft         add the remote address of each alert (except DNS) to\n"
+	"                          nftables set vigil_v4/vigil_v6 of table inet vigil,\n"
+	"                          whose members are dropped (needs CAP_NET_ADMIN)\n"
+	"      --block-timeout SECS  how long a blocked address stays (default 3600;\n"
+	"                          0 = until flushed)\n"
 	"output:\n"
 	"  -o, --output FILE       EVE JSON lines to FILE (default: standard output)\n"
 	"      --log TYPES         also log these event types: flow,dns,tls,http\n"
@@ -81,6 +88,8 @@ enum {
 	O_PROMISC,
 	O_USER,
 	O_PUBKEY,
+	O_BLOCK,
+	O_BLOCK_TIMEOUT,
 };
 
 static const struct option long_opts[] = {
@@ -104,6 +113,8 @@ static const struct option long_opts[] = {
 	{"flow-memcap", required_argument, NULL, O_MEMCAP},
 	{"realert", required_argument, NULL, O_REALERT},
 	{"cid-seed", required_argument, NULL, O_CID_SEED},
+	{"block", required_argument, NULL, O_BLOCK},
+	{"block-timeout", required_argument, NULL, O_BLOCK_TIMEOUT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -118,6 +129,8 @@ typedef struct wopts {
 	vg_watch_cfg_t cfg;
 	vg_live_opts_t live;
 	bool quiet;
+	bool block;
+	uint32_t block_timeout;
 } wopts_t;
 
 static volatile sig_atomic_t g_stop, g_hup, g_usr1;
@@ -234,6 +247,7 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 	if (!o->reads || !o->feeds)
 		return -1;
 	vg_watch_cfg_default(&o->cfg);
+	o->block_timeout = 3600;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:i:f:s:B:o:qh", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -296,6 +310,18 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 				return -1;
 			o->cfg.flow.cid_seed = (uint16_t)v;
 			break;
+		case O_BLOCK:
+			if (strcmp(optarg, "nft")) {
+				vg_err("watch: unknown --block backend '%s' (nft)", optarg);
+				return -1;
+			}
+			o->block = true;
+			break;
+		case O_BLOCK_TIMEOUT:
+			if (parse_uint("block-timeout", optarg, UINT32_MAX, &v))
+				return -1;
+			o->block_timeout = (uint32_t)v;
+			break;
 		case 'h': fputs(usage_text, stdout); exit(VG_EXIT_OK);
 		default: fputs(usage_text, stderr); return -1;
 		}
@@ -305,6 +331,11 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 	if (!o->n_reads == !o->iface) {
 		vg_err("watch: give capture files (-r) or an interface (-i), not both%s",
 		       o->n_reads ? "" : " or neither");
+		return -1;
+	}
+	if (o->block && o->user) {
+		vg_err("watch: --block cannot be combined with --user (nftables needs "
+		       "CAP_NET_ADMIN for the whole run)");
 		return -1;
 	}
 	if (o->iface && o->n_reads) {
@@ -353,6 +384,80 @@ static void summary(vg_watch_t *w, const vg_src_stats_t *cap, double secs)
 	fprintf(stderr, "; %llu alert%s\n", (unsigned long long)st.alerts, st.alerts == 1 ? "" : "s");
 }
 
+/* Blocking: the engine's action hook queues; the main loop flushes after
+ * each packet (and on idle ticks), one nft batch per flush. */
+typedef struct blocker {
+	vg_nft_t *nft;      /* NULL: blocking off or disabled */
+	uint32_t timeout_s;
+	bool live;          /* packet times are "now": latency is meaningful */
+	uint64_t queued_full, blocked, covered, failed;
+	int64_t lat_max_us, lat_sum_us;
+} blocker_t;
+
+static void on_alert(void *ctx, const vg_ip_t *remote, uint16_t port, uint8_t proto,
+		     const char *matched_on, uint64_t ts_us)
+{
+	blocker_t *b = ctx;
+	if (b->nft && vg_nft_queue(b->nft, remote, 128, b->timeout_s, ts_us))
+		b->queued_full++;
+}
+
+static void block_disable(blocker_t *b, const char *why)
+{
+	vg_err("watch: blocking disabled: %s%s; alerts continue", why,
+	       vg_nft_denied(b->nft) ? " (CAP_NET_ADMIN is needed)" : "");
+	vg_nft_free(b->nft);
+	b->nft = NULL;
+}
+
+static void block_report(void *ctx, const vg_ip_t *net, unsigned prefix, int status,
+			 int64_t latency_us)
+{
+	blocker_t *b = ctx;
+	char ip[64];
+	vg_ip_format(net, ip, sizeof ip);
+	if (status == VG_NFT_ADDED) {
+		b->blocked++;
+		if (b->live) {
+			if (latency_us > b->lat_max_us)
+				b->lat_max_us = latency_us;
+			b->lat_sum_us += latency_us;
+			fprintf(stderr, "vigil: watch: blocked %s for %u s (%.3f ms after the packet)\n",
+				ip, b->timeout_s, latency_us / 1000.0);
+		} else {
+			fprintf(stderr, "vigil: watch: blocked %s for %u s\n", ip, b->timeout_s);
+		}
+	} else if (status == VG_NFT_COVERED) {
+		b->covered++;
+	} else {
+		b->failed++;
+		vg_err("watch: cannot block %s: %s", ip, vg_nft_error(b->nft));
+	}
+}
+
+static void block_flush(blocker_t *b)
+{
+	if (!b->nft || !vg_nft_pending(b->nft))
+		return;
+	if (vg_nft_flush(b->nft, block_report, b) && vg_nft_denied(b->nft))
+		block_disable(b, vg_nft_error(b->nft));
+}
+
+static void block_start(blocker_t *b, uint32_t timeout_s, bool live)
+{
+	b->timeout_s = timeout_s;
+	b->live = live;
+	int r = vg_nft_new(&b->nft, 256);
+	if (r) {
+		vg_err("watch: blocking disabled: cannot start libnftables: %s; alerts continue",
+		       vg_strerror(r));
+		b->nft = NULL;
+		return;
+	}
+	if (vg_nft_setup(b->nft))
+		block_disable(b, vg_nft_error(b->nft));
+}
+
 static double mono(void)
 {
 	struct timespec ts;
@@ -369,6 +474,7 @@ int cmd_watch(int argc, char **argv)
 	vg_watch_t *w = NULL;
 	wout_t out = {0};
 	char err[512] = "";
+	blocker_t blk = {0};
 
 	if (parse_opts(argc, argv, &o))
 		goto done;
@@ -402,6 +508,11 @@ int cmd_watch(int argc, char **argv)
 	}
 	if (o.user && drop_privileges(o.user))
 		goto done;
+	if (o.block) {
+		block_start(&blk, o.block_timeout, o.iface != NULL);
+		o.cfg.on_alert = on_alert;
+		o.cfg.action_ctx = &blk;
+	}
 	if ((r = vg_watch_new(&w, &o.cfg, store, write_line, &out))) {
 		vg_err("watch: cannot start: %s", vg_strerror(r));
 		goto done;
@@ -424,12 +535,14 @@ int cmd_watch(int argc, char **argv)
 		r = vg_src_next(g_src, &pkt);
 		if (r == 1) {
 			vg_watch_packet(w, &pkt);
+			block_flush(&blk);
 		} else if (r == 0) {
 			break;
 		} else if (r == VG_EAGAIN) {
 			struct timespec ts;
 			clock_gettime(CLOCK_REALTIME, &ts);
 			vg_watch_tick(w, (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+			block_flush(&blk);
 		} else if (r == VG_ECORRUPT) {
 			vg_err("watch: %s", vg_src_error(g_src));
 			input_error = true;
@@ -466,17 +579,31 @@ int cmd_watch(int argc, char **argv)
 		}
 	}
 	vg_watch_finish(w);
+	block_flush(&blk);
 	vg_src_stats_t cs;
 	vg_src_get_stats(g_src, &cs);
 	vg_watch_emit_stats(w, &cs);
 	if (!o.quiet)
 		summary(w, &cs, mono() - t0);
+	if (!o.quiet && o.block && blk.nft) {
+		fprintf(stderr, "vigil: block: %llu address%s blocked, %llu already blocked, %llu failed",
+			(unsigned long long)blk.blocked, blk.blocked == 1 ? "" : "es",
+			(unsigned long long)blk.covered, (unsigned long long)blk.failed);
+		if (blk.live && blk.blocked)
+			fprintf(stderr, "; packet-to-block %.3f ms mean, %.3f ms max",
+				blk.lat_sum_us / 1000.0 / (double)blk.blocked, blk.lat_max_us / 1000.0);
+		fputc('\n', stderr);
+	}
+	if (blk.queued_full)
+		vg_err("watch: block: %llu addresses not blocked (queue full)",
+		       (unsigned long long)blk.queued_full);
 	fflush(out.f);
 	vg_watch_stats_t st;
 	vg_watch_get_stats(w, &st);
 	rc = (input_error || out.failed) ? VG_EXIT_ERROR : st.alerts ? VG_EXIT_FOUND : VG_EXIT_OK;
 done:
 	vg_watch_free(w);
+	vg_nft_free(blk.nft);
 	if (g_src)
 		vg_src_close(g_src);
 	g_src = NULL;

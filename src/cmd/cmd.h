@@ -25,6 +25,11 @@ int cmd_watch(int argc, char **argv);
 void vg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* vg_warn_out: print "vigil: warning: <msg>" to stderr. */
 void vg_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* vg_cmd_opt_error: report getopt_long's ':' (missing value) or '?'
+ * (unknown option) for "vigil CMD SUB" and return VG_EXIT_ERROR.  c is
+ * getopt's return value; the option string must start with ':'. */
+int vg_cmd_opt_error(const char *cmd, const char *sub, int c, char **argv);
+
 /* A vg_diag_fn printing "file:line: msg" and counting; ctx is a vg_diag_counter. */
 typedef struct vg_diag_counter {
 	unsigned long shown, errors, warnings, max_shown;

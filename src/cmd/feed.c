@@ -174,18 +174,7 @@ static int parse_opts(int argc, char **argv, const char *sub, const char *shorto
 			a->feeds[a->nfeeds++] = optarg;
 			break;
 		}
-		case ':':
-			vg_err("feed %s: option '%s' needs a value; see 'vigil feed %s --help'", sub,
-			       argv[optind - 1], sub);
-			return VG_EXIT_ERROR;
-		default:
-			if (optopt && optopt < 256)
-				vg_err("feed %s: unknown option '-%c'; see 'vigil feed %s --help'", sub,
-				       optopt, sub);
-			else
-				vg_err("feed %s: unknown option '%s'; see 'vigil feed %s --help'", sub,
-				       argv[optind - 1], sub);
-			return VG_EXIT_ERROR;
+		default: return vg_cmd_opt_error("feed", sub, c, argv);
 		}
 	}
 	return -1;

@@ -171,18 +171,7 @@ static int parse(int argc, char **argv, const char *sub, const char *shortopts,
 		case O_SEQ: a->seq = optarg; break;
 		case O_STATE: a->state = optarg; break;
 		case O_LEGACY: a->legacy = true; break;
-		case ':':
-			vg_err("feed %s: option '%s' needs a value; see 'vigil feed %s --help'", sub,
-			       argv[optind - 1], sub);
-			return VG_EXIT_ERROR;
-		default:
-			if (optopt && optopt < 256)
-				vg_err("feed %s: unknown option '-%c'; see 'vigil feed %s --help'", sub,
-				       optopt, sub);
-			else
-				vg_err("feed %s: unknown option '%s'; see 'vigil feed %s --help'", sub,
-				       argv[optind - 1], sub);
-			return VG_EXIT_ERROR;
+		default: return vg_cmd_opt_error("feed", sub, c, argv);
 		}
 	}
 	if (optind < argc) {

@@ -9,6 +9,7 @@
 
 #include "vigil/common.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 
 void vg_err(const char *fmt, ...)
@@ -48,4 +49,18 @@ void vg_diag_print(void *ctx, const char *file, unsigned long line, int sev, con
 		fprintf(stderr, "%s: %s: %s\n", file, kind, msg);
 	else
 		fprintf(stderr, "vigil: %s: %s\n", kind, msg);
+}
+
+int vg_cmd_opt_error(const char *cmd, const char *sub, int c, char **argv)
+{
+	if (c == ':')
+		vg_err("%s %s: option '%s' needs a value; see 'vigil %s %s --help'", cmd, sub,
+		       argv[optind - 1], cmd, sub);
+	else if (optopt && optopt < 256)
+		vg_err("%s %s: unknown option '-%c'; see 'vigil %s %s --help'", cmd, sub, optopt, cmd,
+		       sub);
+	else
+		vg_err("%s %s: unknown option '%s'; see 'vigil %s %s --help'", cmd, sub,
+		       argv[optind - 1], cmd, sub);
+	return VG_EXIT_ERROR;
 }

@@ -12,6 +12,7 @@
  */
 #include "cmd/cmd.h"
 #include "cmd/load.h"
+#include "net/reader.h"
 #include "net/source.h"
 #include "watch/block_nft.h"
 #include "watch/engine.h"
@@ -528,11 +529,18 @@ int cmd_watch(int argc, char **argv)
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* capture files: a reader thread overlaps reading with analysis
+	 * (src/net/reader.h); live capture stays on this thread */
+	vg_reader_t *reader = NULL;
+	if (!o.iface && (r = vg_reader_start(&reader, g_src))) {
+		vg_err("watch: cannot start the reader thread: %s", vg_strerror(r));
+		goto done;
+	}
 	double t0 = mono();
 	bool input_error = false;
 	vg_raw_pkt_t pkt;
 	while (!g_stop) {
-		r = vg_src_next(g_src, &pkt);
+		r = reader ? vg_reader_next(reader, &pkt, err, sizeof err) : vg_src_next(g_src, &pkt);
 		if (r == 1) {
 			vg_watch_packet(w, &pkt);
 			block_flush(&blk);
@@ -544,10 +552,10 @@ int cmd_watch(int argc, char **argv)
 			vg_watch_tick(w, (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
 			block_flush(&blk);
 		} else if (r == VG_ECORRUPT) {
-			vg_err("watch: %s", vg_src_error(g_src));
+			vg_err("watch: %s", reader ? err : vg_src_error(g_src));
 			input_error = true;
 		} else {
-			vg_err("watch: capture failed: %s", vg_src_error(g_src));
+			vg_err("watch: capture failed: %s", reader ? err : vg_src_error(g_src));
 			input_error = true;
 			break;
 		}
@@ -578,6 +586,8 @@ int cmd_watch(int argc, char **argv)
 			vg_watch_emit_stats(w, &cs);
 		}
 	}
+	vg_reader_stop(reader);
+	reader = NULL;
 	vg_watch_finish(w);
 	block_flush(&blk);
 	vg_src_stats_t cs;

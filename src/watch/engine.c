@@ -79,7 +79,7 @@ int vg_watch_new(vg_watch_t **out, const vg_watch_cfg_t *cfg, const vg_store_t *
 		}
 		w->rs_free = 1;
 	}
-	if ((rc = vg_w_dnsc_init(w)))
+	if ((rc = vg_w_dnsc_init(w)) || (rc = vg_w_nc_init(w)))
 		goto fail;
 	w->quic_ok = vg_quic_init(&w->quic) == 0;
 	*out = w;
@@ -99,6 +99,7 @@ void vg_watch_free(vg_watch_t *w)
 	free(w->rs);
 	free(w->rs_mem);
 	free(w->dc);
+	free(w->nc);
 	vg_buf_release(&w->out);
 	free(w);
 }
@@ -108,6 +109,7 @@ const vg_store_t *vg_watch_set_store(vg_watch_t *w, const vg_store_t *store)
 	const vg_store_t *old = w->store;
 	w->store = store;
 	w->skip_reserved = !vg_store_lists_reserved(store);
+	vg_w_nc_clear(w); /* "not listed" answers were about the old store */
 	return old;
 }
 

@@ -102,9 +102,17 @@ struct vg_watch {
 	const vg_raw_pkt_t *cur_raw; /* for flow events emitted by the table */
 	/* match results */
 	vg_match_t m[64];
+	/* negative cache: hashes of recently looked-up values that are not
+	 * listed in the current store (see match.c) */
+	uint64_t *nc;
+	uint64_t nc_seed;
+	uint64_t nc_hits;
 };
 
 /* match.c */
+#define VG_NC_BITS 14 /* 16384 entries, 128 KiB */
+int vg_w_nc_init(vg_watch_t *w);
+void vg_w_nc_clear(vg_watch_t *w);
 void vg_w_check_flow_ips(vg_watch_t *w, pctx_t *pc);
 void vg_w_match_domain(vg_watch_t *w, pctx_t *pc, int on, const char *name, size_t n);
 void vg_w_match_ip(vg_watch_t *w, pctx_t *pc, int on, const vg_ip_t *ip, uint16_t port);

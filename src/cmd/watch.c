@@ -562,9 +562,15 @@ int cmd_watch(int argc, char **argv)
 		if (g_hup) {
 			g_hup = 0;
 			if (out.path) {
-				fclose(out.f);
-				if (open_out(&out))
-					break;
+				/* open the new file before closing the old one: if it
+				 * cannot be opened, events keep going to the old one */
+				FILE *old = out.f;
+				if (open_out(&out) == 0)
+					fclose(old);
+				else {
+					out.f = old;
+					vg_err("watch: still writing to the previous output");
+				}
 			}
 			vg_store_t *ns = NULL;
 			if (o.n_feeds && vg_cmd_load_store(o.feeds, o.n_feeds, &o.load, &ns) != VG_EXIT_ERROR &&

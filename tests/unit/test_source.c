@@ -24,6 +24,7 @@
 #include <pcap/pcap.h>
 
 #include "net/decode.h"
+#include "net/reader.h"
 #include "net/source.h"
 
 /* An Ethernet/IPv4/UDP frame to dport whose payload byte is tag. */
@@ -167,6 +168,56 @@ static void test_truncated(void **st)
 	free(pb);
 }
 
+/* Rule: the reader thread delivers exactly what vg_src_next would, in the
+ * same order, errors included, also across many batches; stopping early
+ * joins cleanly. */
+static void test_reader_thread(void **st)
+{
+	(void)st;
+	struct rec a[] = {{1, 0, 53, 'a'}, {2, 0, 53, 'b'}, {3, 0, 53, 'c'}};
+	enum { NB = 3000 }; /* more than one batch */
+	struct rec *b = calloc(NB, sizeof *b);
+	for (int i = 0; i < NB; i++)
+		b[i] = (struct rec){10 + (unsigned)i, 0, 53, (uint8_t)('A' + i % 26)};
+	char *pa = write_pcap("/tmp", a, 3), *pb = write_pcap("/tmp", b, NB);
+	struct stat sb;
+	assert_int_equal(stat(pa, &sb), 0);
+	assert_int_equal(truncate(pa, sb.st_size - 5), 0);
+	char *paths[] = {pa, pb};
+	vg_src_t *s;
+	char err[256];
+	assert_int_equal(vg_src_open_files(&s, paths, 2, NULL, err, sizeof err), 0);
+	vg_reader_t *r;
+	assert_int_equal(vg_reader_start(&r, s), 0);
+	vg_raw_pkt_t p;
+	assert_int_equal(vg_reader_next(r, &p, err, sizeof err), 1);
+	assert_int_equal(tag_of(&p), 'a');
+	assert_int_equal(vg_reader_next(r, &p, err, sizeof err), 1);
+	assert_int_equal(tag_of(&p), 'b');
+	assert_int_equal(vg_reader_next(r, &p, err, sizeof err), VG_ECORRUPT);
+	assert_non_null(strstr(err, pa));
+	for (int i = 0; i < NB; i++) {
+		assert_int_equal(vg_reader_next(r, &p, err, sizeof err), 1);
+		assert_int_equal(tag_of(&p), 'A' + i % 26);
+		assert_int_equal(p.pcap_cnt, 3 + (uint64_t)i);
+	}
+	assert_int_equal(vg_reader_next(r, &p, err, sizeof err), 0);
+	vg_reader_stop(r);
+	vg_src_close(s);
+	/* stop early, with the ring full */
+	assert_int_equal(vg_src_open_files(&s, paths + 1, 1, NULL, err, sizeof err), 0);
+	assert_int_equal(vg_reader_start(&r, s), 0);
+	assert_int_equal(vg_reader_next(r, &p, err, sizeof err), 1);
+	usleep(100000);
+	vg_reader_stop(r);
+	vg_src_close(s);
+	unlink(pa);
+	unlink(pb);
+	free(pa);
+	free(pb);
+	free(b);
+}
+
 /* Rule: a directory stands for its regular files; the BPF filter applies
  * to every file. */
 static void test_dir_and_filter(void **st)
@@ -307,6 +358,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_merge),
 	    cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_reader_thread),
 	    cmocka_unit_test(test_dir_and_filter),
 	    cmocka_unit_test(test_open_errors),
 	    cmocka_unit_test(test_live_lo),

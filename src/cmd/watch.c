@@ -594,6 +594,7 @@ int cmd_watch(int argc, char **argv)
 	while (!g_stop) {
 		r = reader ? vg_reader_next(reader, &pkt, err, sizeof err) : vg_src_next(g_src, &pkt);
 		if (r == 1) {
+			vg_feedurl_poll(fu, w, &store, (int64_t)time(NULL)); /* new feed version? */
 			vg_watch_packet(w, &pkt);
 			block_flush(&blk);
 		} else if (r == 0) {
@@ -602,6 +603,7 @@ int cmd_watch(int argc, char **argv)
 			struct timespec ts;
 			clock_gettime(CLOCK_REALTIME, &ts);
 			vg_watch_tick(w, (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+			vg_feedurl_poll(fu, w, &store, (int64_t)ts.tv_sec);
 			block_flush(&blk);
 		} else if (r == VG_ECORRUPT) {
 			vg_err("watch: %s", reader ? err : vg_src_error(g_src));
@@ -611,7 +613,6 @@ int cmd_watch(int argc, char **argv)
 			input_error = true;
 			break;
 		}
-		vg_feedurl_poll(fu, w, &store, (int64_t)time(NULL));
 		if (g_hup) {
 			g_hup = 0;
 			if (out.path) {

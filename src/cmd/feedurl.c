@@ -442,6 +442,14 @@ static size_t on_header(char *p, size_t sz, size_t nm, void *ctx)
 	return n;
 }
 
+/* on_progress: abort a transfer in flight when the poller is told to stop
+ * (stop is written under mu; a relaxed atomic read suffices here). */
+static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	vg_feedurl_t *fu = ctx;
+	return __atomic_load_n(&fu->stop, __ATOMIC_RELAXED) ? 1 : 0;
+}
+
 static void fetch_release(fetch_t *f)
 {
 	vg_buf_release(&f->body);
@@ -483,6 +491,9 @@ static long fetch(vg_feedurl_t *fu, const char *url, const usrc_t *u, uint64_t m
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, f);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, fu);
 	if (u && u->data) {
 		vg_buf_t h = VG_BUF_INIT;
 		if (u->etag) {
@@ -913,7 +924,7 @@ void vg_feedurl_free(vg_feedurl_t *fu)
 		return;
 	if (fu->th_started) {
 		pthread_mutex_lock(&fu->mu);
-		fu->stop = true;
+		__atomic_store_n(&fu->stop, true, __ATOMIC_RELAXED);
 		pthread_cond_signal(&fu->cv);
 		pthread_mutex_unlock(&fu->mu);
 		pthread_join(fu->th, NULL);

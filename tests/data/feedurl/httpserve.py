@@ -4,8 +4,9 @@
 # strong ETag (sha256 of the contents) and answers If-None-Match with 304.
 # Each request is logged as one line "GET /path inm=<If-None-Match or -> <status>"
 # to LOG.  The port it listens on is written to PORTFILE once it is ready.
+# With CERT=file.pem in the environment (certificate and key), it serves HTTPS.
 # usage: httpserve.py DIR LOG PORTFILE [ADDR]
-import hashlib, http.server, os, sys
+import hashlib, http.server, os, ssl, sys
 
 root, logpath, portfile = sys.argv[1], sys.argv[2], sys.argv[3]
 addr = sys.argv[4] if len(sys.argv) > 4 else "127.0.0.1"
@@ -45,6 +46,10 @@ class H(http.server.BaseHTTPRequestHandler):
 
 
 s = http.server.HTTPServer((addr, 0), H)
+if os.environ.get("CERT"):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(os.environ["CERT"])
+    s.socket = ctx.wrap_socket(s.socket, server_side=True)
 with open(portfile + ".tmp", "w") as f:
     f.write("%d\n" % s.server_address[1])
 os.rename(portfile + ".tmp", portfile)

@@ -11,6 +11,7 @@
  * on them between packets, so the engine is never re-entered.
  */
 #include "cmd/cmd.h"
+#include "cmd/config.h"
 #include "cmd/load.h"
 #include "net/reader.h"
 #include "net/source.h"
@@ -62,6 +63,7 @@ static const char usage_text[] =
 	"  -o, --output FILE       EVE JSON lines to FILE (default: standard output)\n"
 	"      --log TYPES         also log these event types: flow,dns,tls,http\n"
 	"  -q, --quiet             no summary on standard error\n"
+	"      --log-target T      diagnostics to stderr (default) or syslog\n"
 	"tuning:\n"
 	"      --dns-any-port      parse DNS on any port when the payload looks like DNS\n"
 	"      --max-flows N       flow table size (default 65536)\n"
@@ -69,6 +71,8 @@ static const char usage_text[] =
 	"      --realert SECS      alert a long-lived flow again after SECS (default 3600;\n"
 	"                          0 = once per flow)\n"
 	"      --cid-seed N        Community ID seed (default 0)\n"
+	"  -c, --config FILE       read options from [watch] of INI FILE first;\n"
+	"                          the command line wins (see vigil.conf(5))\n"
 	"  -h, --help              this help\n"
 	"\n"
 	"Exit status: 0 no alert, 1 at least one alert, 2 error.\n"
@@ -91,6 +95,7 @@ enum {
 	O_PUBKEY,
 	O_BLOCK,
 	O_BLOCK_TIMEOUT,
+	O_LOG_TARGET,
 };
 
 static const struct option long_opts[] = {
@@ -116,6 +121,8 @@ static const struct option long_opts[] = {
 	{"cid-seed", required_argument, NULL, O_CID_SEED},
 	{"block", required_argument, NULL, O_BLOCK},
 	{"block-timeout", required_argument, NULL, O_BLOCK_TIMEOUT},
+	{"log-target", required_argument, NULL, O_LOG_TARGET},
+	{"config", required_argument, NULL, 'c'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -250,7 +257,7 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 	vg_watch_cfg_default(&o->cfg);
 	o->block_timeout = 3600;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:i:f:s:B:o:qh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:i:f:s:B:o:qc:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->reads[o->n_reads++] = optarg; break;
 		case 'i': o->iface = optarg; break;
@@ -322,6 +329,13 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 			if (parse_uint("block-timeout", optarg, UINT32_MAX, &v))
 				return -1;
 			o->block_timeout = (uint32_t)v;
+			break;
+		case 'c': break; /* read by vg_cmd_config_expand */
+		case O_LOG_TARGET:
+			if (vg_log_set_target(optarg)) {
+				vg_err("watch: unknown --log-target '%s' (stderr, syslog)", optarg);
+				return -1;
+			}
 			break;
 		case 'h': fputs(usage_text, stdout); exit(VG_EXIT_OK);
 		default: fputs(usage_text, stderr); return -1;
@@ -476,8 +490,11 @@ int cmd_watch(int argc, char **argv)
 	wout_t out = {0};
 	char err[512] = "";
 	blocker_t blk = {0};
+	vg_cmd_argv_t av;
 
-	if (parse_opts(argc, argv, &o))
+	if (vg_cmd_config_expand(&av, "watch", long_opts, argc, argv))
+		return VG_EXIT_ERROR;
+	if (parse_opts(av.argc, av.argv, &o))
 		goto done;
 	if (o.n_feeds) {
 		if (vg_cmd_load_store(o.feeds, o.n_feeds, &o.load, &store) == VG_EXIT_ERROR ||
@@ -628,5 +645,6 @@ done:
 	vg_store_free(store);
 	free(o.reads);
 	free(o.feeds);
+	vg_cmd_argv_release(&av);
 	return rc;
 }

@@ -385,18 +385,23 @@ static void summary(vg_watch_t *w, const vg_src_stats_t *cap, double secs)
 	uint64_t invalid = 0;
 	for (int i = 2; i < 64; i++)
 		invalid += st.decode[i];
-	fprintf(stderr,
-		"vigil: %llu packets (%llu bytes) in %.3f s; %llu flows (%llu evicted); "
+	char line[512];
+	size_t n = 0;
+	n += (size_t)snprintf(line + n, sizeof line - n,
+		"%llu packets (%llu bytes) in %.3f s; %llu flows (%llu evicted); "
 		"dns %llu, tls %llu, http %llu, quic %llu; %llu decode errors",
 		(unsigned long long)st.pkts, (unsigned long long)st.bytes, secs,
 		(unsigned long long)st.flow.created, (unsigned long long)st.flow.evicted,
 		(unsigned long long)st.dns, (unsigned long long)st.tls, (unsigned long long)st.http,
 		(unsigned long long)st.quic, (unsigned long long)invalid);
-	if (cap && (cap->kernel_recv || cap->kernel_drop))
-		fprintf(stderr, "; kernel: %llu received, %llu dropped",
+	if (cap && (cap->kernel_recv || cap->kernel_drop) && n < sizeof line)
+		n += (size_t)snprintf(line + n, sizeof line - n, "; kernel: %llu received, %llu dropped",
 			(unsigned long long)cap->kernel_recv,
 			(unsigned long long)(cap->kernel_drop + cap->if_drop));
-	fprintf(stderr, "; %llu alert%s\n", (unsigned long long)st.alerts, st.alerts == 1 ? "" : "s");
+	if (n < sizeof line)
+		snprintf(line + n, sizeof line - n, "; %llu alert%s", (unsigned long long)st.alerts,
+			 st.alerts == 1 ? "" : "s");
+	vg_info("%s", line); /* stderr or syslog (--log-target) */
 }
 
 /* Blocking: the engine's action hook queues; the main loop flushes after
@@ -437,10 +442,10 @@ static void block_report(void *ctx, const vg_ip_t *net, unsigned prefix, int sta
 			if (latency_us > b->lat_max_us)
 				b->lat_max_us = latency_us;
 			b->lat_sum_us += latency_us;
-			fprintf(stderr, "vigil: watch: blocked %s for %u s (%.3f ms after the packet)\n",
+			vg_info("watch: blocked %s for %u s (%.3f ms after the packet)",
 				ip, b->timeout_s, latency_us / 1000.0);
 		} else {
-			fprintf(stderr, "vigil: watch: blocked %s for %u s\n", ip, b->timeout_s);
+			vg_info("watch: blocked %s for %u s", ip, b->timeout_s);
 		}
 	} else if (status == VG_NFT_COVERED) {
 		b->covered++;

@@ -128,7 +128,7 @@ static const struct option *find_short(const struct option *opts, int c)
 	return NULL;
 }
 
-__attribute__((format(printf, 2, 3))) static int fail(rd_t *r, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int reject(rd_t *r, const char *fmt, ...)
 {
 	if (!r->failed) {
 		va_list ap;
@@ -144,21 +144,21 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 {
 	rd_t *r = user;
 	if (!*section)
-		return fail(r, "'%s' is outside a section (start with [%s])", name, r->section);
+		return reject(r, "'%s' is outside a section (start with [%s])", name, r->section);
 	if (strcmp(section, r->section)) {
 		for (size_t i = 0; i < sizeof known_sections / sizeof known_sections[0]; i++)
 			if (!strcmp(section, known_sections[i]))
 				return 1;
-		return fail(r, "unknown section [%s]", section);
+		return reject(r, "unknown section [%s]", section);
 	}
 	const struct option *o = NULL;
 	for (const struct option *p = r->opts; p->name; p++)
 		if (!strcmp(p->name, name))
 			o = p;
 	if (!o || !strcmp(name, "help"))
-		return fail(r, "unknown option '%s' in [%s]", name, section);
+		return reject(r, "unknown option '%s' in [%s]", name, section);
 	if (!strcmp(name, "config"))
-		return fail(r, "'config' cannot be set in a configuration file");
+		return reject(r, "'config' cannot be set in a configuration file");
 	/* "a b" -> a b: quotes keep leading/trailing spaces or a ';' */
 	char val[256];
 	size_t n = strlen(value);
@@ -167,20 +167,20 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 		n -= 2;
 	}
 	if (n >= sizeof val)
-		return fail(r, "value of '%s' is too long", name);
+		return reject(r, "value of '%s' is too long", name);
 	memcpy(val, value, n);
 	val[n] = 0;
 	int ok = 0;
 	if (o->has_arg == no_argument) {
 		int b;
 		if (vg_cmd_config_bool(val, &b))
-			return fail(r, "invalid boolean '%s' for '%s' (yes/no, true/false, on/off, 1/0)",
+			return reject(r, "invalid boolean '%s' for '%s' (yes/no, true/false, on/off, 1/0)",
 				    val, name);
 		if (b)
 			ok = push_dup(r, "--", name);
 	} else if (o->has_arg == required_argument) {
 		if (!n)
-			return fail(r, "'%s' needs a value", name);
+			return reject(r, "'%s' needs a value", name);
 		ok = push_dup(r, "--", name);
 		if (!ok)
 			ok = push_dup(r, "", val);
@@ -195,7 +195,7 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 		}
 	}
 	if (ok)
-		return fail(r, "out of memory");
+		return reject(r, "out of memory");
 	return 1;
 }
 
@@ -242,7 +242,7 @@ int vg_cmd_config_expand(vg_cmd_argv_t *out, const char *section, const struct o
 			else if (eq)
 				val = eq + 1;
 			if (!strcmp(o->name, "config") && val && read_file(&r, val))
-				goto fail;
+				goto err;
 			continue;
 		}
 		for (const char *p = a + 1; *p; p++) {
@@ -251,7 +251,7 @@ int vg_cmd_config_expand(vg_cmd_argv_t *out, const char *section, const struct o
 				continue;
 			const char *val = p[1] ? p + 1 : i + 1 < argc ? argv[++i] : NULL;
 			if (!strcmp(o->name, "config") && val && read_file(&r, val))
-				goto fail;
+				goto err;
 			break;
 		}
 	}
@@ -261,7 +261,7 @@ int vg_cmd_config_expand(vg_cmd_argv_t *out, const char *section, const struct o
 	return 0;
 oom:
 	vg_err("out of memory");
-fail:
+err:
 	vg_cmd_argv_release(out);
 	return -1;
 }

@@ -493,7 +493,8 @@ int cmd_watch(int argc, char **argv)
 		    !store)
 			goto done;
 	} else {
-		vg_warnx("watch: no --feed given: nothing can match (logging only)");
+		if (!o.geo.n_geo) /* the foreign-server policy still alerts */
+			vg_warnx("watch: no --feed given: nothing can match (logging only)");
 		if (vg_store_empty(&store)) {
 			vg_err("watch: out of memory");
 			goto done;

@@ -9,7 +9,7 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := libpcap jansson libsodium libcrypto libnftables inih
+PKGS    := libpcap jansson libsodium libcrypto libnftables inih libmaxminddb
 PKGS_T  := cmocka
 
 ifeq ($(origin CC),default)

@@ -13,6 +13,7 @@
 #include "cmd/cmd.h"
 #include "cmd/config.h"
 #include "cmd/load.h"
+#include "cmd/watch_geo.h"
 #include "net/reader.h"
 #include "net/source.h"
 #include "watch/block_nft.h"
@@ -59,6 +60,7 @@ static const char usage_text[] =
 	"                          whose members are dropped (needs CAP_NET_ADMIN)\n"
 	"      --block-timeout SECS  how long a blocked address stays (default 3600;\n"
 	"                          0 = until flushed)\n"
+	VG_WATCH_GEO_USAGE
 	"output:\n"
 	"  -o, --output FILE       EVE JSON lines to FILE (default: standard output)\n"
 	"      --log TYPES         also log these event types: flow,dns,tls,http\n"
@@ -123,6 +125,7 @@ static const struct option long_opts[] = {
 	{"block-timeout", required_argument, NULL, O_BLOCK_TIMEOUT},
 	{"log-target", required_argument, NULL, O_LOG_TARGET},
 	{"config", required_argument, NULL, 'c'},
+	VG_WATCH_GEO_LONGOPTS
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -139,6 +142,7 @@ typedef struct wopts {
 	bool quiet;
 	bool block;
 	uint32_t block_timeout;
+	vg_watch_geo_t geo;
 } wopts_t;
 
 static volatile sig_atomic_t g_stop, g_hup, g_usr1;
@@ -338,7 +342,12 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 			}
 			break;
 		case 'h': fputs(usage_text, stdout); exit(VG_EXIT_OK);
-		default: fputs(usage_text, stderr); return -1;
+		default:
+			switch (vg_watch_geo_opt(&o->geo, argc, c, optarg)) {
+			case 1: break;
+			case 0: fputs(usage_text, stderr); /* fall through */
+			default: return -1;
+			}
 		}
 	}
 	for (int i = optind; i < argc; i++)
@@ -506,7 +515,8 @@ int cmd_watch(int argc, char **argv)
 		    !store)
 			goto done;
 	} else {
-		vg_warnx("watch: no --feed given: nothing can match (logging only)");
+		if (!o.geo.n_geo) /* the foreign-server policy still alerts */
+			vg_warnx("watch: no --feed given: nothing can match (logging only)");
 		if (vg_store_empty(&store)) {
 			vg_err("watch: out of memory");
 			goto done;
@@ -536,6 +546,8 @@ int cmd_watch(int argc, char **argv)
 		o.cfg.on_alert = on_alert;
 		o.cfg.action_ctx = &blk;
 	}
+	if (vg_watch_geo_start(&o.geo, &o.cfg, write_line, &out))
+		goto done;
 	if ((r = vg_watch_new(&w, &o.cfg, store, write_line, &out))) {
 		vg_err("watch: cannot start: %s", vg_strerror(r));
 		goto done;
@@ -611,6 +623,7 @@ int cmd_watch(int argc, char **argv)
 			vg_src_stats_t cs;
 			vg_src_get_stats(g_src, &cs);
 			summary(w, &cs, mono() - t0);
+			vg_watch_geo_report(&o.geo, true);
 			vg_watch_emit_stats(w, &cs);
 		}
 	}
@@ -618,6 +631,7 @@ int cmd_watch(int argc, char **argv)
 	reader = NULL;
 	vg_watch_finish(w);
 	block_flush(&blk);
+	uint64_t foreign_alerts = vg_watch_geo_report(&o.geo, !o.quiet);
 	vg_src_stats_t cs;
 	vg_src_get_stats(g_src, &cs);
 	vg_watch_emit_stats(w, &cs);
@@ -638,7 +652,7 @@ int cmd_watch(int argc, char **argv)
 	fflush(out.f);
 	vg_watch_stats_t st;
 	vg_watch_get_stats(w, &st);
-	rc = (input_error || out.failed) ? VG_EXIT_ERROR : st.alerts ? VG_EXIT_FOUND : VG_EXIT_OK;
+	rc = (input_error || out.failed) ? VG_EXIT_ERROR : (st.alerts || foreign_alerts) ? VG_EXIT_FOUND : VG_EXIT_OK;
 done:
 	vg_watch_free(w);
 	vg_nft_free(blk.nft);
@@ -648,6 +662,7 @@ done:
 	if (out.f && out.f != stdout)
 		fclose(out.f);
 	vg_store_free(store);
+	vg_watch_geo_release(&o.geo);
 	free(o.reads);
 	free(o.feeds);
 	vg_cmd_argv_release(&av);

@@ -9,7 +9,7 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := libpcap jansson libsodium libcrypto libnftables libcurl
+PKGS    := libpcap jansson libsodium libcrypto libnftables inih libmaxminddb libcurl
 PKGS_T  := cmocka
 
 ifeq ($(origin CC),default)
@@ -110,10 +110,21 @@ bench: $(B)/vigil $(BENCH_BIN)
 demo: $(B)/vigil $(B)/bench/gen_pcap
 	@B=$(B) scripts/demo
 
+# SYSCONFDIR/vigil/vigil.conf is installed from the example only when absent;
+# the unit goes to SYSTEMDUNITDIR (its ExecStart names /usr/local/bin/vigil).
+SYSCONFDIR     ?= /etc
+SYSTEMDUNITDIR ?= /lib/systemd/system
 install: $(B)/vigil
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/doc/vigil \
+	  $(DESTDIR)$(SYSCONFDIR)/vigil $(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 0755 $(B)/vigil $(DESTDIR)$(PREFIX)/bin/vigil
 	install -m 0644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 docs/man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 packaging/vigil.conf.example $(DESTDIR)$(PREFIX)/share/doc/vigil/
+	install -m 0644 packaging/systemd/vigil-watch.service $(DESTDIR)$(SYSTEMDUNITDIR)/
+	test -e $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.conf || \
+	  install -m 0640 packaging/vigil.conf.example $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.conf
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

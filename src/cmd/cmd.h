@@ -6,6 +6,7 @@
 #ifndef VG_CMD_H
 #define VG_CMD_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Exit codes shared by every subcommand (documented in vigil(1)). */
@@ -25,6 +26,17 @@ int cmd_watch(int argc, char **argv);
 void vg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* vg_warn_out: print "vigil: warning: <msg>" to stderr. */
 void vg_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* vg_info: print "vigil: <msg>" to stderr (LOG_INFO with syslog). */
+void vg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* vg_err_at: print "FILE:LINE: <msg>" to stderr (LOG_ERR with syslog). */
+void vg_err_at(const char *file, unsigned long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* vg_log_set_target: send vg_err, vg_warnx, vg_info, vg_err_at and
+ * vg_diag_print to "stderr" (default) or "syslog" (openlog("vigil",
+ * LOG_PID, LOG_DAEMON)).  Returns 0, or -1 for an unknown name. */
+int vg_log_set_target(const char *name);
+/* vg_log_is_syslog: true when diagnostics go to syslog. */
+bool vg_log_is_syslog(void);
 /* vg_cmd_opt_error: report getopt_long's ':' (missing value) or '?'
  * (unknown option) for "vigil CMD SUB" and return VG_EXIT_ERROR.  c is
  * getopt's return value; the option string must start with ':'. */

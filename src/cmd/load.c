@@ -59,7 +59,8 @@ const char *vg_cmd_load_errmsg(int rc, int err, bool compiled, bool strict)
 
 static void file_error(const char *path, const char *msg)
 {
-	fprintf(stderr, "%s: error: %s\n", path, msg);
+	vg_diag_counter_t c = {0}; /* "PATH: error: MSG", to the log target */
+	vg_diag_print(&c, path, 0, VG_SEV_ERROR, msg);
 }
 
 /* sniff: true when the file starts like a compiled store; false also when it

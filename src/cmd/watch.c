@@ -12,7 +12,9 @@
  */
 #include "cmd/cmd.h"
 #include "cmd/feedurl.h"
+#include "cmd/config.h"
 #include "cmd/load.h"
+#include "cmd/watch_geo.h"
 #include "net/reader.h"
 #include "net/source.h"
 #include "watch/block_nft.h"
@@ -67,10 +69,12 @@ static const char usage_text[] =
 	"                          whose members are dropped (needs CAP_NET_ADMIN)\n"
 	"      --block-timeout SECS  how long a blocked address stays (default 3600;\n"
 	"                          0 = until flushed)\n"
+	VG_WATCH_GEO_USAGE
 	"output:\n"
 	"  -o, --output FILE       EVE JSON lines to FILE (default: standard output)\n"
 	"      --log TYPES         also log these event types: flow,dns,tls,http\n"
 	"  -q, --quiet             no summary on standard error\n"
+	"      --log-target T      diagnostics to stderr (default) or syslog\n"
 	"tuning:\n"
 	"      --dns-any-port      parse DNS on any port when the payload looks like DNS\n"
 	"      --max-flows N       flow table size (default 65536)\n"
@@ -78,6 +82,8 @@ static const char usage_text[] =
 	"      --realert SECS      alert a long-lived flow again after SECS (default 3600;\n"
 	"                          0 = once per flow)\n"
 	"      --cid-seed N        Community ID seed (default 0)\n"
+	"  -c, --config FILE       read options from [watch] of INI FILE first;\n"
+	"                          the command line wins (see vigil.conf(5))\n"
 	"  -h, --help              this help\n"
 	"\n"
 	"Exit status: 0 no alert, 1 at least one alert, 2 error.\n"
@@ -105,6 +111,7 @@ enum {
 	O_FEED_MAX_BYTES,
 	O_STATE,
 	O_MAX_AGE,
+	O_LOG_TARGET,
 };
 
 static const struct option long_opts[] = {
@@ -135,6 +142,9 @@ static const struct option long_opts[] = {
 	{"cid-seed", required_argument, NULL, O_CID_SEED},
 	{"block", required_argument, NULL, O_BLOCK},
 	{"block-timeout", required_argument, NULL, O_BLOCK_TIMEOUT},
+	{"log-target", required_argument, NULL, O_LOG_TARGET},
+	{"config", required_argument, NULL, 'c'},
+	VG_WATCH_GEO_LONGOPTS
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -152,6 +162,7 @@ typedef struct wopts {
 	bool quiet;
 	bool block;
 	uint32_t block_timeout;
+	vg_watch_geo_t geo;
 } wopts_t;
 
 static volatile sig_atomic_t g_stop, g_hup, g_usr1;
@@ -271,7 +282,7 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 	vg_watch_cfg_default(&o->cfg);
 	o->block_timeout = 3600;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:i:f:s:B:o:qh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:i:f:s:B:o:qc:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->reads[o->n_reads++] = optarg; break;
 		case 'i': o->iface = optarg; break;
@@ -367,8 +378,20 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 				return -1;
 			o->block_timeout = (uint32_t)v;
 			break;
+		case 'c': break; /* read by vg_cmd_config_expand */
+		case O_LOG_TARGET:
+			if (vg_log_set_target(optarg)) {
+				vg_err("watch: unknown --log-target '%s' (stderr, syslog)", optarg);
+				return -1;
+			}
+			break;
 		case 'h': fputs(usage_text, stdout); exit(VG_EXIT_OK);
-		default: fputs(usage_text, stderr); return -1;
+		default:
+			switch (vg_watch_geo_opt(&o->geo, argc, c, optarg)) {
+			case 1: break;
+			case 0: fputs(usage_text, stderr); /* fall through */
+			default: return -1;
+			}
 		}
 	}
 	for (int i = optind; i < argc; i++)
@@ -415,18 +438,23 @@ static void summary(vg_watch_t *w, const vg_src_stats_t *cap, double secs)
 	uint64_t invalid = 0;
 	for (int i = 2; i < 64; i++)
 		invalid += st.decode[i];
-	fprintf(stderr,
-		"vigil: %llu packets (%llu bytes) in %.3f s; %llu flows (%llu evicted); "
+	char line[512];
+	size_t n = 0;
+	n += (size_t)snprintf(line + n, sizeof line - n,
+		"%llu packets (%llu bytes) in %.3f s; %llu flows (%llu evicted); "
 		"dns %llu, tls %llu, http %llu, quic %llu; %llu decode errors",
 		(unsigned long long)st.pkts, (unsigned long long)st.bytes, secs,
 		(unsigned long long)st.flow.created, (unsigned long long)st.flow.evicted,
 		(unsigned long long)st.dns, (unsigned long long)st.tls, (unsigned long long)st.http,
 		(unsigned long long)st.quic, (unsigned long long)invalid);
-	if (cap && (cap->kernel_recv || cap->kernel_drop))
-		fprintf(stderr, "; kernel: %llu received, %llu dropped",
+	if (cap && (cap->kernel_recv || cap->kernel_drop) && n < sizeof line)
+		n += (size_t)snprintf(line + n, sizeof line - n, "; kernel: %llu received, %llu dropped",
 			(unsigned long long)cap->kernel_recv,
 			(unsigned long long)(cap->kernel_drop + cap->if_drop));
-	fprintf(stderr, "; %llu alert%s\n", (unsigned long long)st.alerts, st.alerts == 1 ? "" : "s");
+	if (n < sizeof line)
+		snprintf(line + n, sizeof line - n, "; %llu alert%s", (unsigned long long)st.alerts,
+			 st.alerts == 1 ? "" : "s");
+	vg_info("%s", line); /* stderr or syslog (--log-target) */
 }
 
 /* Blocking: the engine's action hook queues; the main loop flushes after
@@ -467,10 +495,10 @@ static void block_report(void *ctx, const vg_ip_t *net, unsigned prefix, int sta
 			if (latency_us > b->lat_max_us)
 				b->lat_max_us = latency_us;
 			b->lat_sum_us += latency_us;
-			fprintf(stderr, "vigil: watch: blocked %s for %u s (%.3f ms after the packet)\n",
+			vg_info("watch: blocked %s for %u s (%.3f ms after the packet)",
 				ip, b->timeout_s, latency_us / 1000.0);
 		} else {
-			fprintf(stderr, "vigil: watch: blocked %s for %u s\n", ip, b->timeout_s);
+			vg_info("watch: blocked %s for %u s", ip, b->timeout_s);
 		}
 	} else if (status == VG_NFT_COVERED) {
 		b->covered++;
@@ -521,8 +549,11 @@ int cmd_watch(int argc, char **argv)
 	char err[512] = "";
 	blocker_t blk = {0};
 	vg_feedurl_t *fu = NULL;
+	vg_cmd_argv_t av;
 
-	if (parse_opts(argc, argv, &o))
+	if (vg_cmd_config_expand(&av, "watch", long_opts, argc, argv))
+		return VG_EXIT_ERROR;
+	if (parse_opts(av.argc, av.argv, &o))
 		goto done;
 	if (o.fcfg.n_urls || o.fcfg.max_age_s) {
 		o.fcfg.files = o.feeds;
@@ -535,7 +566,8 @@ int cmd_watch(int argc, char **argv)
 		    !store)
 			goto done;
 	} else {
-		vg_warnx("watch: no --feed given: nothing can match (logging only)");
+		if (!o.geo.n_geo) /* the foreign-server policy still alerts */
+			vg_warnx("watch: no --feed given: nothing can match (logging only)");
 		if (vg_store_empty(&store)) {
 			vg_err("watch: out of memory");
 			goto done;
@@ -565,6 +597,8 @@ int cmd_watch(int argc, char **argv)
 		o.cfg.on_alert = on_alert;
 		o.cfg.action_ctx = &blk;
 	}
+	if (vg_watch_geo_start(&o.geo, &o.cfg, write_line, &out))
+		goto done;
 	if ((r = vg_watch_new(&w, &o.cfg, store, write_line, &out))) {
 		vg_err("watch: cannot start: %s", vg_strerror(r));
 		goto done;
@@ -645,6 +679,7 @@ int cmd_watch(int argc, char **argv)
 			vg_src_stats_t cs;
 			vg_src_get_stats(g_src, &cs);
 			summary(w, &cs, mono() - t0);
+			vg_watch_geo_report(&o.geo, true);
 			vg_watch_emit_stats(w, &cs);
 		}
 	}
@@ -652,6 +687,7 @@ int cmd_watch(int argc, char **argv)
 	reader = NULL;
 	vg_watch_finish(w);
 	block_flush(&blk);
+	uint64_t foreign_alerts = vg_watch_geo_report(&o.geo, !o.quiet);
 	vg_src_stats_t cs;
 	vg_src_get_stats(g_src, &cs);
 	vg_watch_emit_stats(w, &cs);
@@ -672,7 +708,7 @@ int cmd_watch(int argc, char **argv)
 	fflush(out.f);
 	vg_watch_stats_t st;
 	vg_watch_get_stats(w, &st);
-	rc = (input_error || out.failed) ? VG_EXIT_ERROR : st.alerts ? VG_EXIT_FOUND : VG_EXIT_OK;
+	rc = (input_error || out.failed) ? VG_EXIT_ERROR : (st.alerts || foreign_alerts) ? VG_EXIT_FOUND : VG_EXIT_OK;
 done:
 	vg_feedurl_free(fu);
 	vg_watch_free(w);
@@ -683,8 +719,10 @@ done:
 	if (out.f && out.f != stdout)
 		fclose(out.f);
 	vg_store_free(store);
+	vg_watch_geo_release(&o.geo);
 	free(o.reads);
 	free(o.feeds);
 	free(o.fcfg.urls);
+	vg_cmd_argv_release(&av);
 	return rc;
 }

@@ -366,6 +366,8 @@ void vg_watch_packet(vg_watch_t *w, const vg_raw_pkt_t *raw)
 			fs->cli_isn = p->tcp_seq;
 		}
 		vg_w_check_flow_ips(w, &pc);
+		if (w->cfg.on_flow)
+			w->cfg.on_flow(w->cfg.flow_ctx, f, raw);
 	} else if ((fs->flags & FS_IPALERT) && w->cfg.realert_s &&
 		   raw->ts_us - fs->last_alert_us >= (uint64_t)w->cfg.realert_s * 1000000) {
 		fs->n_alerted = 0; /* long-lived flow: alert again */

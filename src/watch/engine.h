@@ -41,9 +41,18 @@ enum {
 typedef void (*vg_watch_action_fn)(void *ctx, const vg_ip_t *remote, uint16_t port, uint8_t proto,
 				   const char *matched_on, uint64_t ts_us);
 
+/*
+ * vg_watch_flow_fn — called once per new flow, right after its IP checks
+ * (the flow's first packet; raw is that packet).  Runs on the packet path:
+ * it must not block.  Used by the foreign-destination policy (foreign.h).
+ */
+typedef void (*vg_watch_flow_fn)(void *ctx, vg_flow_t *f, const vg_raw_pkt_t *raw);
+
 typedef struct vg_watch_cfg {
 	vg_watch_action_fn on_alert; /* may be NULL */
 	void *action_ctx;
+	vg_watch_flow_fn on_flow;    /* may be NULL */
+	void *flow_ctx;
 	vg_flow_cfg_t flow;     /* flow table limits and timeouts */
 	unsigned log_mask;      /* VG_LOG_*: event types logged besides alerts */
 	bool dns_any_port;      /* parse DNS on any port when it looks like DNS */

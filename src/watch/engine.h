@@ -41,6 +41,8 @@ enum {
 typedef void (*vg_watch_action_fn)(void *ctx, const vg_ip_t *remote, uint16_t port, uint8_t proto,
 				   const char *matched_on, uint64_t ts_us);
 
+struct vg_hist;
+
 typedef struct vg_watch_cfg {
 	vg_watch_action_fn on_alert; /* may be NULL */
 	void *action_ctx;
@@ -51,6 +53,7 @@ typedef struct vg_watch_cfg {
 	uint32_t reasm_bytes;   /* bytes reassembled per client stream (16 KiB) */
 	uint32_t reasm_buffers; /* reassembly buffers in the pool (1024) */
 	uint32_t dnscache_max;  /* IP -> listed name entries (4096) */
+	struct vg_hist *history; /* observation history (watch/history.h); NULL = off */
 } vg_watch_cfg_t;
 
 /* vg_watch_cfg_default: defaults as noted above. */

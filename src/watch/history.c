@@ -728,6 +728,14 @@ static inline uint32_t get32(const uint8_t *p)
 
 int vg_hist_seg_next(vg_hist_seg_t *s, vg_hist_obs_t *o)
 {
+	int r = vg_hist_seg_next_ids(s, o);
+	if (r == 1)
+		vg_hist_seg_resolve(s, o);
+	return r;
+}
+
+int vg_hist_seg_next_ids(vg_hist_seg_t *s, vg_hist_obs_t *o)
+{
 	while (!s->rec_left) {
 		if (s->damaged)
 			return VG_ECORRUPT;
@@ -752,21 +760,9 @@ int vg_hist_seg_next(vg_hist_seg_t *s, vg_hist_obs_t *o)
 	s->rec += VG_HIST_REC_SIZE;
 	s->rec_left--;
 	o->ts_us = (uint64_t)s->start * 1000000 + get32(p);
-	memcpy(o->cli.a, s->map + s->aoff[cli], 16);
-	memcpy(o->rem.a, s->map + s->aoff[rem], 16);
 	o->has_aux = aux != VG_HIST_NONE;
-	if (o->has_aux)
-		memcpy(o->aux.a, s->map + s->aoff[aux], 16);
 	o->has_mac = mac != VG_HIST_NONE;
-	if (o->has_mac)
-		memcpy(o->mac, s->map + s->aoff[mac] + 10, 6);
-	if (name != VG_HIST_NONE) {
-		o->name = (const char *)s->map + s->soff[name];
-		o->name_len = s->slen[name];
-	} else {
-		o->name = NULL;
-		o->name_len = 0;
-	}
+	o->mac_id = mac;
 	o->cport = (uint16_t)(p[24] | p[25] << 8);
 	o->rport = (uint16_t)(p[26] | p[27] << 8);
 	o->proto = p[28];
@@ -777,6 +773,23 @@ int vg_hist_seg_next(vg_hist_seg_t *s, vg_hist_obs_t *o)
 	o->name_id = name;
 	o->epoch = s->epoch;
 	return 1;
+}
+
+void vg_hist_seg_resolve(const vg_hist_seg_t *s, vg_hist_obs_t *o)
+{
+	memcpy(o->cli.a, s->map + s->aoff[o->cli_id], 16);
+	memcpy(o->rem.a, s->map + s->aoff[o->rem_id], 16);
+	if (o->has_aux)
+		memcpy(o->aux.a, s->map + s->aoff[o->aux_id], 16);
+	if (o->has_mac)
+		memcpy(o->mac, s->map + s->aoff[o->mac_id] + 10, 6);
+	if (o->name_id != VG_HIST_NONE) {
+		o->name = (const char *)s->map + s->soff[o->name_id];
+		o->name_len = s->slen[o->name_id];
+	} else {
+		o->name = NULL;
+		o->name_len = 0;
+	}
 }
 
 const char *vg_hist_seg_error(const vg_hist_seg_t *s) { return s->err; }

@@ -65,7 +65,7 @@ typedef struct vg_hist_obs {
 	uint8_t proto, kind;
 	const char *name; /* NULL = none; borrowed */
 	size_t name_len;
-	uint32_t cli_id, rem_id, aux_id, name_id;
+	uint32_t cli_id, rem_id, aux_id, name_id, mac_id;
 	uint32_t epoch;
 } vg_hist_obs_t;
 
@@ -138,6 +138,12 @@ int vg_hist_seg_open(vg_hist_seg_t **out, const char *path);
  * returned; vg_hist_seg_error says where).  o's strings point into the
  * mapping (valid until close). */
 int vg_hist_seg_next(vg_hist_seg_t *s, vg_hist_obs_t *o);
+/* vg_hist_seg_next_ids: the same, filling only the time, ids, ports,
+ * proto, kind, has_aux/has_mac and epoch (no table access: the caller can
+ * skip ids it knows); vg_hist_seg_resolve then fills the addresses, MAC and
+ * name of that observation (before the next call to a _next function). */
+int vg_hist_seg_next_ids(vg_hist_seg_t *s, vg_hist_obs_t *o);
+void vg_hist_seg_resolve(const vg_hist_seg_t *s, vg_hist_obs_t *o);
 const char *vg_hist_seg_error(const vg_hist_seg_t *s);
 int64_t vg_hist_seg_start(const vg_hist_seg_t *s);
 /* Table sizes of the current epoch (for per-id caches). */

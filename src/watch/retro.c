@@ -39,6 +39,7 @@ typedef struct hunt {
 	vg_retro_stats_t st;
 	bool ipport; /* the store has ip:port indicators */
 	const char *seg;
+	vg_hist_seg_t *seg_r; /* the segment being read */
 	uint8_t *ac, *nc; /* per id state, current epoch */
 	uint32_t ac_cap, nc_cap;
 	uint64_t *pc;     /* (rem id, port) known not listed */
@@ -232,7 +233,7 @@ static bool grow(uint8_t **a, uint32_t *cap, uint32_t need)
 }
 
 /* Address id (port 0) or (id, port): lookup unless known not listed. */
-static void hunt_ip(hunt_t *h, const vg_hist_obs_t *ob, int on, const vg_ip_t *ip, uint32_t id,
+static void hunt_ip(hunt_t *h, vg_hist_obs_t *ob, int on, const vg_ip_t *ip, uint32_t id,
 		    uint16_t port)
 {
 	uint64_t key = 0;
@@ -248,6 +249,7 @@ static void hunt_ip(hunt_t *h, const vg_hist_obs_t *ob, int on, const vg_ip_t *i
 		port = 0;
 	}
 	h->st.lookups++;
+	vg_hist_seg_resolve(h->seg_r, ob);
 	int n = vg_store_lookup_ip(h->store, ip, port, h->o->now, h->m, 64);
 	if (!n) {
 		if (slot)
@@ -259,11 +261,12 @@ static void hunt_ip(hunt_t *h, const vg_hist_obs_t *ob, int on, const vg_ip_t *i
 	report(h, ob, on, n);
 }
 
-static void hunt_name(hunt_t *h, const vg_hist_obs_t *ob, int on)
+static void hunt_name(hunt_t *h, vg_hist_obs_t *ob, int on)
 {
 	if (h->nc[ob->name_id] == NOT_LISTED)
 		return;
 	h->st.lookups++;
+	vg_hist_seg_resolve(h->seg_r, ob);
 	const char *s = ob->name;
 	size_t len = ob->name_len;
 	vg_ip_t ip;
@@ -298,7 +301,8 @@ static int hunt_seg(hunt_t *h, const char *path, vg_retro_warn_fn warn, void *wa
 	uint32_t epoch = UINT32_MAX;
 	vg_hist_obs_t ob;
 	int r;
-	while ((r = vg_hist_seg_next(s, &ob)) == 1) {
+	h->seg_r = s;
+	while ((r = vg_hist_seg_next_ids(s, &ob)) == 1) {
 		h->st.records++;
 		if (ob.epoch != epoch) {
 			epoch = ob.epoch;
@@ -328,7 +332,7 @@ static int hunt_seg(hunt_t *h, const char *path, vg_retro_warn_fn warn, void *wa
 		case VG_HIST_TLS_SNI:
 		case VG_HIST_QUIC_SNI:
 		case VG_HIST_HTTP_HOST:
-			if (ob.name) {
+			if (ob.name_id != VG_HIST_NONE) {
 				int on = ob.kind == VG_HIST_DNS_QUERY ? ON_DNS_QUERY
 					 : ob.kind == VG_HIST_TLS_SNI ? ON_TLS_SNI
 					 : ob.kind == VG_HIST_QUIC_SNI ? ON_QUIC_SNI

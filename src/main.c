@@ -16,6 +16,7 @@ static const struct {
 } commands[] = {
 	{"watch", cmd_watch, "watch live or captured traffic for listed indicators"},
 	{"feed", cmd_feed, "check, look up and compile indicator feeds"},
+	{"hunt", cmd_hunt, "report past observations that new feeds match (retro-hunt)"},
 	{"block", cmd_block, "load, list and flush vigil's nftables block sets"},
 };
 

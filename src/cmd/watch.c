@@ -19,6 +19,7 @@
 #include "net/source.h"
 #include "watch/block_nft.h"
 #include "watch/engine.h"
+#include "watch/history.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -70,6 +71,10 @@ static const char usage_text[] =
 	"      --block-timeout SECS  how long a blocked address stays (default 3600;\n"
 	"                          0 = until flushed)\n"
 	VG_WATCH_GEO_USAGE
+	"history (for vigil hunt):\n"
+	"      --history DIR       keep observations (flows, DNS, SNI, Host) in DIR\n"
+	"      --history-days N    delete history older than N days (default 30)\n"
+	"      --history-max-bytes SIZE  bound on the history size (default 1G; K/M/G)\n"
 	"output:\n"
 	"  -o, --output FILE       EVE JSON lines to FILE (default: standard output)\n"
 	"      --log TYPES         also log these event types: flow,dns,tls,http\n"
@@ -112,6 +117,9 @@ enum {
 	O_STATE,
 	O_MAX_AGE,
 	O_LOG_TARGET,
+	O_HISTORY,
+	O_HISTORY_DAYS,
+	O_HISTORY_MAX,
 };
 
 static const struct option long_opts[] = {
@@ -145,6 +153,9 @@ static const struct option long_opts[] = {
 	{"log-target", required_argument, NULL, O_LOG_TARGET},
 	{"config", required_argument, NULL, 'c'},
 	VG_WATCH_GEO_LONGOPTS
+	{"history", required_argument, NULL, O_HISTORY},
+	{"history-days", required_argument, NULL, O_HISTORY_DAYS},
+	{"history-max-bytes", required_argument, NULL, O_HISTORY_MAX},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -163,6 +174,8 @@ typedef struct wopts {
 	bool block;
 	uint32_t block_timeout;
 	vg_watch_geo_t geo;
+	const char *history;
+	vg_hist_opts_t hist;
 } wopts_t;
 
 static volatile sig_atomic_t g_stop, g_hup, g_usr1;
@@ -385,6 +398,21 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 				return -1;
 			}
 			break;
+		case O_HISTORY: o->history = optarg; break;
+		case O_HISTORY_DAYS:
+			if (parse_uint("history-days", optarg, 36500, &v) || v == 0) {
+				if (v == 0)
+					vg_err("watch: --history-days must be at least 1");
+				return -1;
+			}
+			o->hist.days = (uint32_t)v;
+			break;
+		case O_HISTORY_MAX:
+			if (parse_size(optarg, &o->hist.max_bytes) || !o->hist.max_bytes) {
+				vg_err("watch: invalid size '%s' for --history-max-bytes", optarg);
+				return -1;
+			}
+			break;
 		case 'h': fputs(usage_text, stdout); exit(VG_EXIT_OK);
 		default:
 			switch (vg_watch_geo_opt(&o->geo, argc, c, optarg)) {
@@ -550,6 +578,7 @@ int cmd_watch(int argc, char **argv)
 	blocker_t blk = {0};
 	vg_feedurl_t *fu = NULL;
 	vg_cmd_argv_t av;
+	vg_hist_t *hist = NULL;
 
 	if (vg_cmd_config_expand(&av, "watch", long_opts, argc, argv))
 		return VG_EXIT_ERROR;
@@ -599,6 +628,14 @@ int cmd_watch(int argc, char **argv)
 	}
 	if (vg_watch_geo_start(&o.geo, &o.cfg, write_line, &out))
 		goto done;
+	if (o.history) {
+		if ((r = vg_hist_open(&hist, o.history, &o.hist))) {
+			vg_err("watch: cannot open history '%s': %s", o.history,
+			       r == VG_EIO ? strerror(errno) : vg_strerror(r));
+			goto done;
+		}
+		o.cfg.history = hist;
+	}
 	if ((r = vg_watch_new(&w, &o.cfg, store, write_line, &out))) {
 		vg_err("watch: cannot start: %s", vg_strerror(r));
 		goto done;
@@ -638,6 +675,7 @@ int cmd_watch(int argc, char **argv)
 			clock_gettime(CLOCK_REALTIME, &ts);
 			vg_watch_tick(w, (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
 			vg_feedurl_poll(fu, w, &store, (int64_t)ts.tv_sec);
+			vg_hist_tick(hist);
 			block_flush(&blk);
 		} else if (r == VG_ECORRUPT) {
 			vg_err("watch: %s", reader ? err : vg_src_error(g_src));
@@ -706,12 +744,25 @@ int cmd_watch(int argc, char **argv)
 		vg_err("watch: block: %llu addresses not blocked (queue full)",
 		       (unsigned long long)blk.queued_full);
 	fflush(out.f);
+	bool hist_failed = false;
+	if (hist) {
+		int hr = vg_hist_flush(hist);
+		vg_hist_stats_t hs;
+		vg_hist_get_stats(hist, &hs);
+		if (hr || hs.errors) {
+			vg_err("watch: history: %s", vg_hist_error(hist));
+			hist_failed = true;
+		}
+	}
 	vg_watch_stats_t st;
 	vg_watch_get_stats(w, &st);
-	rc = (input_error || out.failed) ? VG_EXIT_ERROR : (st.alerts || foreign_alerts) ? VG_EXIT_FOUND : VG_EXIT_OK;
+	rc = (input_error || out.failed || hist_failed) ? VG_EXIT_ERROR
+	     : (st.alerts || foreign_alerts)           ? VG_EXIT_FOUND
+	                                               : VG_EXIT_OK;
 done:
 	vg_feedurl_free(fu);
 	vg_watch_free(w);
+	vg_hist_close(hist);
 	vg_nft_free(blk.nft);
 	if (g_src)
 		vg_src_close(g_src);

@@ -81,8 +81,9 @@ int vg_watch_geo_opt(vg_watch_geo_t *g, int argc, int c, const char *arg)
 
 int vg_watch_geo_start(vg_watch_geo_t *g, vg_watch_cfg_t *wcfg, vg_watch_write_fn write, void *wctx)
 {
-	bool any = g->n_geo || g->n_allow || g->cfg.home[0] || g->cfg.n_nets ||
-		   g->cfg.unknown_is_foreign || g->cfg.max_pairs;
+	/* the tuning options alone (set to their defaults in a config file, say)
+	 * do not turn the policy on */
+	bool any = g->n_geo || g->n_allow || g->cfg.home[0] || g->cfg.n_nets;
 	if (!any)
 		return 0;
 	if (!g->cfg.home[0] || !g->n_geo || !g->cfg.n_nets) {

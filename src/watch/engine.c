@@ -21,6 +21,7 @@
  * parsed per segment when a segment starts with a request line.
  */
 #include "watch/watch_int.h"
+#include "watch/history.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,8 @@ static void on_tls(vg_watch_t *w, pctx_t *pc, const vg_tls_hello_t *h, int ctx)
 	if (w->cfg.log_mask & VG_LOG_TLS)
 		vg_w_eve_app(w, pc);
 	if (h->has_sni && h->sni_len) {
+		vg_hist_note(w->cfg.history, pc->flow, pc->pkt, pc->dir, pc->raw->ts_us,
+			     ctx == CTX_TLS ? VG_HIST_TLS_SNI : VG_HIST_QUIC_SNI, h->sni, h->sni_len, NULL);
 		vg_ip_t ip;
 		if (vg_ip_parse(h->sni, h->sni_len, &ip) == 0)
 			vg_w_match_ip(w, pc, ctx == CTX_TLS ? ON_TLS_SNI : ON_QUIC_SNI, &ip, 0);
@@ -206,6 +209,8 @@ static void on_http(vg_watch_t *w, pctx_t *pc, const vg_http_req_t *r)
 	if (r->has_host && r->host[0]) {
 		const char *h = r->host;
 		size_t hn = strlen(h);
+		vg_hist_note(w->cfg.history, pc->flow, pc->pkt, pc->dir, pc->raw->ts_us, VG_HIST_HTTP_HOST,
+			     h, hn, NULL);
 		vg_ip_t ip;
 		if (h[0] == '[' && hn > 2 && h[hn - 1] == ']') {
 			if (vg_ip_parse(h + 1, hn - 2, &ip) == 0)

@@ -47,6 +47,7 @@ typedef void (*vg_watch_action_fn)(void *ctx, const vg_ip_t *remote, uint16_t po
  * it must not block.  Used by the foreign-destination policy (foreign.h).
  */
 typedef void (*vg_watch_flow_fn)(void *ctx, vg_flow_t *f, const vg_raw_pkt_t *raw);
+struct vg_hist;
 
 typedef struct vg_watch_cfg {
 	vg_watch_action_fn on_alert; /* may be NULL */
@@ -60,6 +61,7 @@ typedef struct vg_watch_cfg {
 	uint32_t reasm_bytes;   /* bytes reassembled per client stream (16 KiB) */
 	uint32_t reasm_buffers; /* reassembly buffers in the pool (1024) */
 	uint32_t dnscache_max;  /* IP -> listed name entries (4096) */
+	struct vg_hist *history; /* observation history (watch/history.h); NULL = off */
 } vg_watch_cfg_t;
 
 /* vg_watch_cfg_default: defaults as noted above. */

@@ -15,6 +15,7 @@
  */
 #include "watch/watch_int.h"
 #include "lib/hash.h"
+#include "watch/history.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,7 @@ void vg_w_check_flow_ips(vg_watch_t *w, pctx_t *pc)
 {
 	vg_flow_t *f = pc->flow;
 	const vg_ip_t *srv = vg_flow_server(f), *cli = vg_flow_client(f);
+	vg_hist_note(w->cfg.history, f, pc->pkt, pc->dir, pc->raw->ts_us, VG_HIST_FLOW, NULL, 0, NULL);
 	/* the server side, with its port for ip:port indicators */
 	vg_w_match_ip(w, pc, ON_IP_DST, srv, f->sport);
 	/* the client side: an inbound scanner from a listed address */
@@ -211,6 +213,8 @@ void vg_w_dns_observe(vg_watch_t *w, pctx_t *pc, const vg_dns_msg_t *m)
 	bool q_seen = m->qr && pc->flow && pc->flow->pkts[VG_DIR_TOSERVER] && pc->dir == VG_DIR_TOCLIENT;
 	for (unsigned i = 0; i < m->n_q; i++) {
 		const char *q = vg_dns_str(m, m->q[i].name);
+		vg_hist_note(w->cfg.history, pc->flow, pc->pkt, pc->dir, pc->raw->ts_us, VG_HIST_DNS_QUERY,
+			     q, strlen(q), NULL);
 		if (q_seen) {
 			if (!listed && (FS(pc->flow)->flags & FS_DNS_LISTED))
 				listed = q;
@@ -250,6 +254,8 @@ void vg_w_dns_observe(vg_watch_t *w, pctx_t *pc, const vg_dns_msg_t *m)
 				alert_groups(w, pc, ON_DNS_ANSWER, w->m, n, NULL);
 			}
 		} else if (rr->rdkind == VG_DNS_RD_IP) {
+			vg_hist_note(w->cfg.history, pc->flow, pc->pkt, pc->dir, pc->raw->ts_us,
+				     VG_HIST_DNS_ANSWER, owner, strlen(owner), &rr->ip);
 			vg_w_match_ip(w, pc, ON_DNS_ANSWER_IP, &rr->ip, 0);
 		}
 	}

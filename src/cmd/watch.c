@@ -726,6 +726,7 @@ int cmd_watch(int argc, char **argv)
 	vg_watch_finish(w);
 	block_flush(&blk);
 	uint64_t foreign_alerts = vg_watch_geo_report(&o.geo, !o.quiet);
+	vg_watch_note_alerts(w, foreign_alerts);
 	vg_src_stats_t cs;
 	vg_src_get_stats(g_src, &cs);
 	vg_watch_emit_stats(w, &cs);

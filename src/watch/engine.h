@@ -105,6 +105,10 @@ typedef struct vg_watch_stats {
 
 void vg_watch_get_stats(const vg_watch_t *w, vg_watch_stats_t *st);
 
+/* vg_watch_note_alerts: count n alerts written by modules outside the
+ * engine (the foreign-destination policy) in the stats and the summary. */
+void vg_watch_note_alerts(vg_watch_t *w, uint64_t n);
+
 /* vg_watch_emit_stats: write a "stats" event (capture stats from cap, may
  * be NULL). */
 void vg_watch_emit_stats(vg_watch_t *w, const vg_src_stats_t *cap);

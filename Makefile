@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # vigil — one top-level GNU Makefile.  Sources are discovered by wildcard:
-#   src/{lib,intel,net,watch}/*.c  -> libvigil.a
+#   src/{lib,intel,net,watch,scan}/*.c  -> libvigil.a
 #   src/cmd/*.c + src/main.c       -> vigil
 #   tests/unit/test_*.c            -> one cmocka binary each
 #   tests/fuzz/fuzz_*.c            -> one libFuzzer binary each (make fuzz)

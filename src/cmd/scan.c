@@ -551,7 +551,7 @@ int cmd_scan(int argc, char **argv)
 		vg_warnx("scan: the feeds hold no MD5, SHA-1 or SHA-256 indicators");
 	if (rules) {
 		vg_diag_counter_t dc = {0, 0, 0, 50, "vigil"};
-		int yr = vg_yara_load(&s->yara, rules, compiled, yara_diag, &dc);
+		int yr = vg_yara_load_ex(&s->yara, rules, compiled, defs, ndefs, yara_diag, &dc);
 		if (yr) {
 			vg_err("scan: cannot load YARA rules '%s': %s", rules, vg_strerror(yr));
 			goto done;

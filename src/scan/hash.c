@@ -5,7 +5,7 @@
  * Each worker thread owns one vg_hasher_t: three EVP contexts and a read
  * buffer.  A file is opened without following links and without blocking
  * (a FIFO swapped in after the walk cannot hang us), fstat'ed, and read once
- * in 256 KiB chunks; each chunk is hashed right after it was read, while it
+ * in 64 KiB chunks; each chunk is hashed right after it was read, while it
  * is still in the CPU cache.  When the caller wants the content (YARA), the
  * chunks are read into consecutive places of one buffer grown to the kept
  * size, so the file is read once for digests and rules alike.  The EVP_MD
@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CHUNK (256u * 1024u)
+#define CHUNK (64u * 1024u)
 
 struct vg_hasher {
 	EVP_MD *md[3];      /* sha256, sha1, md5 */

@@ -534,12 +534,24 @@ static int put_locked(vg_quar_t *q, const char *path, int fd, const struct stat 
 	crash_point(q, 2);
 
 	/* the index entry */
+	/* the index records an absolute path, so restore works from any cwd */
+	char *abs = NULL;
+	if (path[0] != '/') {
+		char *cwd = getcwd(NULL, 0);
+		size_t al = (cwd ? strlen(cwd) : 0) + strlen(path) + 2;
+		abs = cwd ? malloc(al) : NULL;
+		if (abs)
+			snprintf(abs, al, "%s/%s", cwd, path);
+		free(cwd);
+	}
+	const char *rec = abs ? abs : path;
 	json_t *e = json_object();
 	bool badutf = false;
-	char *lossy = utf8_lossy(path, &badutf);
+	char *lossy = utf8_lossy(rec, &badutf);
 	if (!e || !lossy) {
 		json_decref(e);
 		free(lossy);
+		free(abs);
 		unlinkat(q->tmp_fd, id, 0);
 		return VG_ENOMEM;
 	}
@@ -552,14 +564,15 @@ static int put_locked(vg_quar_t *q, const char *path, int fd, const struct stat 
 	json_object_set_new(e, "path", json_string(lossy));
 	free(lossy);
 	if (badutf) {
-		size_t pl = strlen(path);
+		size_t pl = strlen(rec);
 		char *ph = malloc(pl * 2 + 1);
 		if (ph) {
-			hex((const uint8_t *)path, pl, ph);
+			hex((const uint8_t *)rec, pl, ph);
 			json_object_set_new(e, "path_hex", json_string(ph));
 			free(ph);
 		}
 	}
+	free(abs);
 	json_object_set_new(e, "mode", json_integer(st.st_mode & 07777));
 	json_object_set_new(e, "uid", json_integer(st.st_uid));
 	json_object_set_new(e, "gid", json_integer(st.st_gid));

@@ -13,7 +13,8 @@
  *   DIR/tmp/ID          a copy being written.
  * ID is 32 lowercase hex digits (128 random bits).
  *
- * An index entry: {"id", "state": "copied"|"done", "path" (UTF-8; invalid
+ * An index entry: {"id", "state": "copied"|"done", "path" (absolute: a
+ * relative path is prefixed with the working directory; UTF-8, invalid
  * bytes replaced by U+FFFD, then "path_hex" holds the exact bytes), "mode",
  * "uid", "gid", "size", "dev", "ino", "atime_ns", "mtime_ns" (nanoseconds
  * since the epoch), "quarantined" (ISO 8601 UTC), "quarantined_ns",

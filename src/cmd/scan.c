@@ -268,7 +268,26 @@ static void scan_one(scan_t *s, vg_hasher_t *h, vg_yara_scanner_t *ys, const cha
 		const char *qerr = NULL;
 		bool qok = false;
 		if (s->quar) {
-			int qr = vg_quar_put(s->quar, path, f.fd, &f.st, mb->p, id);
+			/* index info: the digests and what matched, one JSON object */
+			vg_buf_reset(line);
+			vg_jw_t iw;
+			vg_jw_init(&iw, line);
+			char hx[41];
+			vg_jw_obj(&iw);
+			if (d.has_md5) {
+				vg_hex(d.md5, 16, hx);
+				vg_jw_kstr(&iw, "md5", hx);
+			}
+			if (d.has_sha1) {
+				vg_hex(d.sha1, 20, hx);
+				vg_jw_kstr(&iw, "sha1", hx);
+			}
+			vg_jw_kstr(&iw, "sha256", sha);
+			vg_jw_key(&iw, "matches");
+			vg_jw_raw(&iw, mb->p, mb->len);
+			vg_jw_end(&iw);
+			int qr = line->oom ? VG_ENOMEM
+					   : vg_quar_put(s->quar, path, f.fd, &f.st, line->p, id);
 			if (qr) {
 				qerr = vg_strerror(qr);
 				atomic_fetch_add(&s->errors, 1);

@@ -530,3 +530,55 @@ void vg_w_eve_stats(vg_watch_t *w, const vg_src_stats_t *cap)
 	vg_jw_end(&j);
 	finish(w, &j);
 }
+
+/* ---- feed health (emitted by the command layer, between packets) --------------------- */
+
+static void dur_text(int64_t s, char *b, size_t n)
+{
+	if (s < 0)
+		s = 0;
+	if (s >= 86400)
+		snprintf(b, n, s % 86400 / 3600 ? "%lldd %lldh" : "%lldd", (long long)(s / 86400),
+			 (long long)(s % 86400 / 3600));
+	else if (s >= 3600)
+		snprintf(b, n, s % 3600 / 60 ? "%lldh %lldm" : "%lldh", (long long)(s / 3600),
+			 (long long)(s % 3600 / 60));
+	else if (s >= 60)
+		snprintf(b, n, "%lldm", (long long)(s / 60));
+	else
+		snprintf(b, n, "%llds", (long long)s);
+}
+
+void vg_watch_emit_feed_alert(vg_watch_t *w, uint64_t now_us, const char *feed, uint64_t seq,
+			      int64_t feed_time, int64_t max_age_s)
+{
+	int64_t age = (int64_t)(now_us / 1000000) - feed_time;
+	char sig[256], a[48], m[48], tb[40];
+	dur_text(age, a, sizeof a);
+	dur_text(max_age_s, m, sizeof m);
+	snprintf(sig, sizeof sig, "VIGIL stale feed: %s is %s old (max %s)", feed, a, m);
+	vg_jw_t j;
+	begin(w, &j, now_us, NULL);
+	vg_jw_kstr(&j, "event_type", "alert");
+	vg_jw_key(&j, "alert");
+	vg_jw_obj(&j);
+	vg_jw_kstr(&j, "action", "allowed");
+	vg_jw_kint(&j, "gid", 1);
+	vg_jw_kuint(&j, "signature_id", VG_SID_STALE_FEED);
+	vg_jw_kint(&j, "rev", 1);
+	vg_jw_kstr(&j, "signature", sig);
+	vg_jw_kstr(&j, "category", "feed-health");
+	vg_jw_kint(&j, "severity", 2);
+	vg_jw_end(&j);
+	vg_jw_key(&j, "vigil");
+	vg_jw_obj(&j);
+	vg_jw_kstr(&j, "feed", feed);
+	vg_jw_kuint(&j, "seq", seq);
+	vg_time_iso(feed_time, tb, sizeof tb);
+	vg_jw_kstr(&j, "feed_time", tb);
+	vg_jw_kint(&j, "age_s", age);
+	vg_jw_kint(&j, "max_age_s", max_age_s);
+	vg_jw_end(&j);
+	finish(w, &j);
+	w->st.alerts++;
+}

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # vigil — one top-level GNU Makefile.  Sources are discovered by wildcard:
-#   src/{lib,intel,net,watch}/*.c  -> libvigil.a
+#   src/{lib,intel,net,watch,scan}/*.c  -> libvigil.a
 #   src/cmd/*.c + src/main.c       -> vigil
 #   tests/unit/test_*.c            -> one cmocka binary each
 #   tests/fuzz/fuzz_*.c            -> one libFuzzer binary each (make fuzz)
@@ -9,7 +9,7 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := libpcap jansson libsodium libcrypto libnftables inih libmaxminddb libcurl
+PKGS    := libpcap jansson libsodium libcrypto libnftables inih libmaxminddb libcurl yara
 PKGS_T  := cmocka
 
 ifeq ($(origin CC),default)
@@ -35,7 +35,7 @@ CPPFLAGS_ALL := -Iinclude -Isrc -D_GNU_SOURCE $(PKG_CFLAGS)
 B       ?= build
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LIB_SRC   := $(sort $(wildcard src/lib/*.c src/intel/*.c src/net/*.c src/watch/*.c))
+LIB_SRC   := $(sort $(wildcard src/lib/*.c src/intel/*.c src/net/*.c src/watch/*.c src/scan/*.c))
 CMD_SRC   := $(sort $(wildcard src/cmd/*.c)) src/main.c
 TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))

@@ -18,6 +18,7 @@ static const struct {
 	{"feed", cmd_feed, "check, look up and compile indicator feeds"},
 	{"hunt", cmd_hunt, "report past observations that new feeds match (retro-hunt)"},
 	{"block", cmd_block, "load, list and flush vigil's nftables block sets"},
+	{"scan", cmd_scan, "scan files for listed hashes and YARA rules; quarantine hits"},
 };
 
 static void usage(FILE *f)

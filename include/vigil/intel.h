@@ -154,12 +154,13 @@ typedef enum vg_feed_fmt {
 	VG_FMT_SURICATA, /* Suricata IP reputation: ip-or-cidr,category,score */
 	VG_FMT_ZEEK,     /* Zeek Intel framework, #fields header */
 	VG_FMT_STIX,     /* STIX 2.1 bundle (JSON) */
-	VG_FMT_COMPILED  /* vigil compiled snapshot (not a text reader) */
+	VG_FMT_COMPILED, /* vigil compiled snapshot (not a text reader) */
+	VG_FMT_CLAMAV    /* ClamAV hash signatures .hdb/.hsb: hash:size:name */
 } vg_feed_fmt_t;
 
 const char *vg_feed_fmt_name(vg_feed_fmt_t f);
 /* Accepts the names above ("plain", "ipsum", "csv", "suricata", "zeek",
- * "stix", "compiled", "auto"); -1 when unknown. */
+ * "stix", "compiled", "clamav", "auto"); -1 when unknown. */
 int vg_feed_fmt_parse(const char *s);
 
 typedef struct vg_load_opts {

@@ -21,6 +21,7 @@ typedef int (*vg_cmd_fn)(int argc, char **argv);
 int cmd_block(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 int cmd_hunt(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 
 /* vg_err: print "vigil: <msg>" to stderr. */

@@ -193,9 +193,19 @@ static bool digits(const char *s, size_t n)
 	return true;
 }
 
+/* has_ext: base name of path ends in ext (ASCII case ignored). */
+static bool has_ext(const char *path, const char *ext)
+{
+	if (!path)
+		return false;
+	size_t n = strlen(path), e = strlen(ext);
+	return n > e && feed_ieq(path + n - e, e, ext);
+}
+
 vg_feed_fmt_t vg_feed_detect(const char *name, const char *data, size_t len)
 {
-	(void)name;
+	if (has_ext(name, ".hdb") || has_ext(name, ".hsb"))
+		return VG_FMT_CLAMAV;
 	if (len > 4096)
 		len = 4096;
 	size_t i = 0;
@@ -226,6 +236,8 @@ vg_feed_fmt_t vg_feed_detect(const char *name, const char *data, size_t len)
 				comment_hdr = true;
 			continue;
 		}
+		if (!comment_hdr && feed_clamav_line(s, n))
+			return VG_FMT_CLAMAV;
 		if (comment_hdr || has_csv_col(s, n))
 			return VG_FMT_CSV;
 		const char *c1 = memchr(s, ',', n);
@@ -389,6 +401,7 @@ static int load_mem(vg_builder_t *b, const char *name, const char *data, size_t 
 	case VG_FMT_SURICATA: r = feed_read_suricata(c, data, len); break;
 	case VG_FMT_ZEEK: r = feed_read_zeek(c, data, len); break;
 	case VG_FMT_STIX: r = feed_read_stix(c, data, len); break;
+	case VG_FMT_CLAMAV: r = feed_read_clamav(c, data, len); break;
 	default: r = VG_ENOTSUP; break;
 	}
 	/* IP, CIDR and hash duplicates within this file are found here, by
@@ -410,7 +423,7 @@ int vg_feed_load_mem(vg_builder_t *b, const char *name, const char *data, size_t
 	return load_mem(b, name, data, len, opts, rep, false);
 }
 
-/* Big plain and ipsum lists are read through a read-only mapping whose
+/* Big plain, ipsum and ClamAV hash lists are read through a read-only mapping whose
  * pages are released behind the reader (feed_consumed), so loading needs
  * no memory for the text.  Returns 1 when the file is not such a list. */
 static int load_mapped(vg_builder_t *b, const char *path, const vg_load_opts_t *opts,
@@ -432,7 +445,7 @@ static int load_mapped(vg_builder_t *b, const char *path, const vg_load_opts_t *
 	vg_feed_fmt_t f = opts && opts->format != VG_FMT_AUTO ? opts->format
 							   : vg_feed_detect(path, m, len);
 	int r = 1;
-	if (f == VG_FMT_PLAIN || f == VG_FMT_IPSUM) {
+	if (f == VG_FMT_PLAIN || f == VG_FMT_IPSUM || f == VG_FMT_CLAMAV) {
 		madvise(m, len, MADV_SEQUENTIAL);
 		r = load_mem(b, path, m, len, opts, rep, true);
 	}

@@ -114,6 +114,11 @@ int feed_read_csv(feed_ctx_t *c, const char *data, size_t len);
 int feed_read_suricata(feed_ctx_t *c, const char *data, size_t len);
 int feed_read_zeek(feed_ctx_t *c, const char *data, size_t len);
 int feed_read_stix(feed_ctx_t *c, const char *data, size_t len);
+int feed_read_clamav(feed_ctx_t *c, const char *data, size_t len);
+
+/* feed_clamav_line: s/n (trimmed, not a comment) looks like a ClamAV hash
+ * signature "hex32|40|64:digits-or-*:name" (feed_clamav.c). */
+bool feed_clamav_line(const char *s, size_t n);
 
 /* feed_read_file: whole file into one malloc'd buffer (*out, freed by the
  * caller).  VG_EIO (errno kept) or VG_ENOMEM. */

@@ -89,7 +89,8 @@ vg_tlp_t vg_tlp_parse(const char *s, size_t n)
 }
 
 static const char *const fmt_names[] = {"auto", "plain", "ipsum",    "csv",
-					"suricata", "zeek", "stix", "compiled"};
+					"suricata", "zeek", "stix", "compiled",
+					"clamav"};
 
 const char *vg_feed_fmt_name(vg_feed_fmt_t f)
 {

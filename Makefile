@@ -9,7 +9,7 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := libpcap jansson libsodium libcrypto libnftables inih libmaxminddb yara
+PKGS    := libpcap jansson libsodium libcrypto libnftables inih libmaxminddb libcurl yara
 PKGS_T  := cmocka
 
 ifeq ($(origin CC),default)

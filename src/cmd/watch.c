@@ -11,6 +11,7 @@
  * on them between packets, so the engine is never re-entered.
  */
 #include "cmd/cmd.h"
+#include "cmd/feedurl.h"
 #include "cmd/config.h"
 #include "cmd/load.h"
 #include "cmd/watch_geo.h"
@@ -55,6 +56,14 @@ static const char usage_text[] =
 	"      --strict            refuse a feed with any bad line\n"
 	"      --pubkey KEY        every feed must have a valid FILE.minisig made with KEY\n"
 	"                          (minisign public key file or base64 string)\n"
+	"      --feed-url URL      poll a signed feed (URL and URL.minisig) over HTTP(S)\n"
+	"                          (repeatable; needs --pubkey); new versions are swapped in\n"
+	"      --feed-interval SECS  poll interval of --feed-url (default 300)\n"
+	"      --feed-max-bytes BYTES  largest feed downloaded (default 512M; K/M/G)\n"
+	"      --state DIR         keep the last accepted seq per feed in DIR (replay and\n"
+	"                          rollback protection across restarts)\n"
+	"      --max-age DURATION  stale-feed alert when a feed's newest verified version\n"
+	"                          is older than DURATION (e.g. 3600, 90m, 24h, 7d)\n"
 	"blocking:\n"
 	"      --block nft         add the remote address of each alert (except DNS) to\n"
 	"                          nftables set vigil_v4/vigil_v6 of table inet vigil,\n"
@@ -102,6 +111,11 @@ enum {
 	O_PUBKEY,
 	O_BLOCK,
 	O_BLOCK_TIMEOUT,
+	O_FEED_URL,
+	O_FEED_INTERVAL,
+	O_FEED_MAX_BYTES,
+	O_STATE,
+	O_MAX_AGE,
 	O_LOG_TARGET,
 	O_HISTORY,
 	O_HISTORY_DAYS,
@@ -121,6 +135,11 @@ static const struct option long_opts[] = {
 	{"allow-reserved", no_argument, NULL, O_ALLOW_RESERVED},
 	{"strict", no_argument, NULL, O_STRICT},
 	{"pubkey", required_argument, NULL, O_PUBKEY},
+	{"feed-url", required_argument, NULL, O_FEED_URL},
+	{"feed-interval", required_argument, NULL, O_FEED_INTERVAL},
+	{"feed-max-bytes", required_argument, NULL, O_FEED_MAX_BYTES},
+	{"state", required_argument, NULL, O_STATE},
+	{"max-age", required_argument, NULL, O_MAX_AGE},
 	{"output", required_argument, NULL, 'o'},
 	{"log", required_argument, NULL, O_LOG},
 	{"quiet", no_argument, NULL, 'q'},
@@ -148,6 +167,7 @@ typedef struct wopts {
 	char **feeds;
 	int n_feeds;
 	struct vg_cmd_load_opts load;
+	vg_feedurl_cfg_t fcfg; /* --feed-url and friends (feedurl.h) */
 	vg_watch_cfg_t cfg;
 	vg_live_opts_t live;
 	bool quiet;
@@ -269,7 +289,8 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 	int c;
 	o->reads = calloc((size_t)argc, sizeof *o->reads);
 	o->feeds = calloc((size_t)argc, sizeof *o->feeds);
-	if (!o->reads || !o->feeds)
+	o->fcfg.urls = calloc((size_t)argc, sizeof *o->fcfg.urls);
+	if (!o->reads || !o->feeds || !o->fcfg.urls)
 		return -1;
 	vg_watch_cfg_default(&o->cfg);
 	o->block_timeout = 3600;
@@ -304,6 +325,29 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 		case O_ALLOW_RESERVED: o->load.allow_reserved = true; break;
 		case O_STRICT: o->load.strict = true; break;
 		case O_PUBKEY: o->load.pubkey = optarg; break;
+		case O_FEED_URL: o->fcfg.urls[o->fcfg.n_urls++] = optarg; break;
+		case O_FEED_INTERVAL:
+			if (parse_uint("feed-interval", optarg, 86400 * 30, &v) || v == 0) {
+				if (v == 0)
+					vg_err("watch: --feed-interval must be at least 1");
+				return -1;
+			}
+			o->fcfg.interval_s = (unsigned)v;
+			break;
+		case O_FEED_MAX_BYTES:
+			if (parse_size(optarg, &o->fcfg.max_bytes) || !o->fcfg.max_bytes) {
+				vg_err("watch: invalid size '%s' for --feed-max-bytes", optarg);
+				return -1;
+			}
+			break;
+		case O_STATE: o->fcfg.state_dir = optarg; break;
+		case O_MAX_AGE:
+			if (vg_feedurl_parse_duration(optarg, &o->fcfg.max_age_s)) {
+				vg_err("watch: invalid duration '%s' for --max-age (e.g. 3600, 90m, 24h, 7d)",
+				       optarg);
+				return -1;
+			}
+			break;
 		case 'o': o->out_path = strcmp(optarg, "-") ? optarg : NULL; break;
 		case O_LOG:
 			if (parse_log(optarg, &o->cfg.log_mask))
@@ -532,6 +576,7 @@ int cmd_watch(int argc, char **argv)
 	wout_t out = {0};
 	char err[512] = "";
 	blocker_t blk = {0};
+	vg_feedurl_t *fu = NULL;
 	vg_cmd_argv_t av;
 	vg_hist_t *hist = NULL;
 
@@ -539,7 +584,13 @@ int cmd_watch(int argc, char **argv)
 		return VG_EXIT_ERROR;
 	if (parse_opts(av.argc, av.argv, &o))
 		goto done;
-	if (o.n_feeds) {
+	if (o.fcfg.n_urls || o.fcfg.max_age_s) {
+		o.fcfg.files = o.feeds;
+		o.fcfg.n_files = o.n_feeds;
+		o.fcfg.load = &o.load;
+		if (vg_feedurl_start(&fu, &o.fcfg, &store))
+			goto done;
+	} else if (o.n_feeds) {
 		if (vg_cmd_load_store(o.feeds, o.n_feeds, &o.load, &store) == VG_EXIT_ERROR ||
 		    !store)
 			goto done;
@@ -609,10 +660,12 @@ int cmd_watch(int argc, char **argv)
 	}
 	double t0 = mono();
 	bool input_error = false;
+	vg_feedurl_poll(fu, w, &store, (int64_t)time(NULL));
 	vg_raw_pkt_t pkt;
 	while (!g_stop) {
 		r = reader ? vg_reader_next(reader, &pkt, err, sizeof err) : vg_src_next(g_src, &pkt);
 		if (r == 1) {
+			vg_feedurl_poll(fu, w, &store, (int64_t)time(NULL)); /* new feed version? */
 			vg_watch_packet(w, &pkt);
 			block_flush(&blk);
 		} else if (r == 0) {
@@ -621,6 +674,7 @@ int cmd_watch(int argc, char **argv)
 			struct timespec ts;
 			clock_gettime(CLOCK_REALTIME, &ts);
 			vg_watch_tick(w, (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+			vg_feedurl_poll(fu, w, &store, (int64_t)ts.tv_sec);
 			vg_hist_tick(hist);
 			block_flush(&blk);
 		} else if (r == VG_ECORRUPT) {
@@ -645,7 +699,9 @@ int cmd_watch(int argc, char **argv)
 				}
 			}
 			vg_store_t *ns = NULL;
-			if (o.n_feeds && vg_cmd_load_store(o.feeds, o.n_feeds, &o.load, &ns) != VG_EXIT_ERROR &&
+			if (fu)
+				vg_feedurl_reload(fu); /* swapped in by vg_feedurl_poll */
+			else if (o.n_feeds && vg_cmd_load_store(o.feeds, o.n_feeds, &o.load, &ns) != VG_EXIT_ERROR &&
 			    ns) {
 				vg_watch_set_store(w, ns);
 				vg_store_free(store);
@@ -670,6 +726,7 @@ int cmd_watch(int argc, char **argv)
 	vg_watch_finish(w);
 	block_flush(&blk);
 	uint64_t foreign_alerts = vg_watch_geo_report(&o.geo, !o.quiet);
+	vg_watch_note_alerts(w, foreign_alerts);
 	vg_src_stats_t cs;
 	vg_src_get_stats(g_src, &cs);
 	vg_watch_emit_stats(w, &cs);
@@ -704,6 +761,7 @@ int cmd_watch(int argc, char **argv)
 	     : (st.alerts || foreign_alerts)           ? VG_EXIT_FOUND
 	                                               : VG_EXIT_OK;
 done:
+	vg_feedurl_free(fu);
 	vg_watch_free(w);
 	vg_hist_close(hist);
 	vg_nft_free(blk.nft);
@@ -716,6 +774,7 @@ done:
 	vg_watch_geo_release(&o.geo);
 	free(o.reads);
 	free(o.feeds);
+	free(o.fcfg.urls);
 	vg_cmd_argv_release(&av);
 	return rc;
 }

@@ -428,4 +428,6 @@ void vg_watch_get_stats(const vg_watch_t *w, vg_watch_stats_t *st)
 	vg_flow_get_stats(w->flows, &st->flow);
 }
 
+void vg_watch_note_alerts(vg_watch_t *w, uint64_t n) { w->st.alerts += n; }
+
 void vg_watch_emit_stats(vg_watch_t *w, const vg_src_stats_t *cap) { vg_w_eve_stats(w, cap); }

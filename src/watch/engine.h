@@ -105,8 +105,25 @@ typedef struct vg_watch_stats {
 
 void vg_watch_get_stats(const vg_watch_t *w, vg_watch_stats_t *st);
 
+/* vg_watch_note_alerts: count n alerts written by modules outside the
+ * engine (the foreign-destination policy) in the stats and the summary. */
+void vg_watch_note_alerts(vg_watch_t *w, uint64_t n);
+
 /* vg_watch_emit_stats: write a "stats" event (capture stats from cap, may
  * be NULL). */
 void vg_watch_emit_stats(vg_watch_t *w, const vg_src_stats_t *cap);
+
+/* Signature id of the stale-feed alert (vg_watch_emit_feed_alert). */
+#define VG_SID_STALE_FEED 8800090u
+
+/*
+ * vg_watch_emit_feed_alert — write a "stale-feed" alert event: feed (its
+ * name) was last verified with seq and its signed time (or file mtime)
+ * feed_time (seconds since the epoch), which is more than max_age_s before
+ * now_us (wall clock, microseconds; also the event timestamp).  Counted as
+ * an alert.  Call between packets, from the thread that owns w.
+ */
+void vg_watch_emit_feed_alert(vg_watch_t *w, uint64_t now_us, const char *feed, uint64_t seq,
+			      int64_t feed_time, int64_t max_age_s);
 
 #endif

@@ -10,6 +10,7 @@
  * "v3" layout (dns.queries[], dns.answers[], dns.grouped).  Timestamps are
  * packet times (capture time), as Suricata writes them.
  */
+#include "watch/eve.h"
 #include "watch/watch_int.h"
 #include "lib/timefmt.h"
 
@@ -28,7 +29,7 @@ const char *vg_w_app_name(int app)
 	}
 }
 
-static const char *proto_name(uint8_t p, char buf[8])
+const char *vg_eve_proto_name(uint8_t p, char buf[8])
 {
 	switch (p) {
 	case 1: return "ICMP";
@@ -42,14 +43,14 @@ static const char *proto_name(uint8_t p, char buf[8])
 	return buf;
 }
 
-static void kip(vg_jw_t *j, const char *k, const vg_ip_t *ip)
+void vg_eve_kip(vg_jw_t *j, const char *k, const vg_ip_t *ip)
 {
 	char b[64];
 	vg_ip_format(ip, b, sizeof b);
 	vg_jw_kstr(j, k, b);
 }
 
-static void kts(vg_jw_t *j, const char *k, uint64_t ts_us)
+void vg_eve_kts(vg_jw_t *j, const char *k, uint64_t ts_us)
 {
 	char b[40];
 	vg_time_eve((int64_t)ts_us, b, sizeof b);
@@ -61,7 +62,7 @@ static void begin(vg_watch_t *w, vg_jw_t *j, uint64_t ts_us, const vg_flow_t *f)
 	vg_buf_reset(&w->out);
 	vg_jw_init(j, &w->out);
 	vg_jw_obj(j);
-	kts(j, "timestamp", ts_us);
+	vg_eve_kts(j, "timestamp", ts_us);
 	if (f)
 		vg_jw_kuint(j, "flow_id", f->flow_id);
 }
@@ -85,13 +86,13 @@ static void packet_fields(vg_watch_t *w, vg_jw_t *j, const pctx_t *pc, const cha
 	}
 	vg_jw_kuint(j, "pcap_cnt", raw->pcap_cnt);
 	vg_jw_kstr(j, "event_type", event_type);
-	kip(j, "src_ip", &p->src);
+	vg_eve_kip(j, "src_ip", &p->src);
 	if (p->flags & VG_PKT_F_L4 && (p->proto == 6 || p->proto == 17 || p->proto == 132))
 		vg_jw_kuint(j, "src_port", p->sport);
-	kip(j, "dest_ip", &p->dst);
+	vg_eve_kip(j, "dest_ip", &p->dst);
 	if (p->flags & VG_PKT_F_L4 && (p->proto == 6 || p->proto == 17 || p->proto == 132))
 		vg_jw_kuint(j, "dest_port", p->dport);
-	vg_jw_kstr(j, "proto", proto_name(p->proto, pb));
+	vg_jw_kstr(j, "proto", vg_eve_proto_name(p->proto, pb));
 	if (p->proto == 1 || p->proto == 58) {
 		vg_jw_kuint(j, "icmp_type", p->icmp_type);
 		vg_jw_kuint(j, "icmp_code", p->icmp_code);
@@ -123,7 +124,7 @@ static void rtype(vg_jw_t *j, const char *k, uint16_t t)
 static void rdata(vg_jw_t *j, const vg_dns_msg_t *m, const vg_dns_rr_t *rr)
 {
 	if (rr->rdkind == VG_DNS_RD_IP) {
-		kip(j, "rdata", &rr->ip);
+		vg_eve_kip(j, "rdata", &rr->ip);
 	} else if (rr->rdkind == VG_DNS_RD_NAME || rr->rdkind == VG_DNS_RD_TXT) {
 		vg_jw_kstr(j, "rdata", vg_dns_str(m, rr->target));
 		if (rr->target_trunc)
@@ -414,13 +415,13 @@ void vg_w_eve_flow(vg_watch_t *w, const vg_flow_t *f, int reason)
 		vg_jw_kstr(&j, "pcap_filename", w->cur_raw->file);
 	vg_jw_kstr(&j, "event_type", "flow");
 	bool ports = f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132;
-	kip(&j, "src_ip", vg_flow_client(f));
+	vg_eve_kip(&j, "src_ip", vg_flow_client(f));
 	if (ports)
 		vg_jw_kuint(&j, "src_port", f->cport);
-	kip(&j, "dest_ip", vg_flow_server(f));
+	vg_eve_kip(&j, "dest_ip", vg_flow_server(f));
 	if (ports)
 		vg_jw_kuint(&j, "dest_port", f->sport);
-	vg_jw_kstr(&j, "proto", proto_name(f->key.proto, pb));
+	vg_jw_kstr(&j, "proto", vg_eve_proto_name(f->key.proto, pb));
 	vg_jw_kstr(&j, "community_id", vg_flow_community_id((vg_flow_t *)f, w->cfg.flow.cid_seed));
 	const char *app = vg_w_app_name(fs->app);
 	if (app)
@@ -431,8 +432,8 @@ void vg_w_eve_flow(vg_watch_t *w, const vg_flow_t *f, int reason)
 	vg_jw_kuint(&j, "pkts_toclient", f->pkts[VG_DIR_TOCLIENT]);
 	vg_jw_kuint(&j, "bytes_toserver", f->bytes[VG_DIR_TOSERVER]);
 	vg_jw_kuint(&j, "bytes_toclient", f->bytes[VG_DIR_TOCLIENT]);
-	kts(&j, "start", f->first_us);
-	kts(&j, "end", f->last_us);
+	vg_eve_kts(&j, "start", f->first_us);
+	vg_eve_kts(&j, "end", f->last_us);
 	/* as Suricata: whole seconds of the end minus whole seconds of the start */
 	vg_jw_kuint(&j, "age", f->last_us / 1000000 - f->first_us / 1000000);
 	vg_jw_kstr(&j, "state", vg_flow_state_name(f->state));
@@ -529,4 +530,56 @@ void vg_w_eve_stats(vg_watch_t *w, const vg_src_stats_t *cap)
 	vg_jw_kuint(&j, "dns_cache_entries", st.dnscache_entries);
 	vg_jw_end(&j);
 	finish(w, &j);
+}
+
+/* ---- feed health (emitted by the command layer, between packets) --------------------- */
+
+static void dur_text(int64_t s, char *b, size_t n)
+{
+	if (s < 0)
+		s = 0;
+	if (s >= 86400)
+		snprintf(b, n, s % 86400 / 3600 ? "%lldd %lldh" : "%lldd", (long long)(s / 86400),
+			 (long long)(s % 86400 / 3600));
+	else if (s >= 3600)
+		snprintf(b, n, s % 3600 / 60 ? "%lldh %lldm" : "%lldh", (long long)(s / 3600),
+			 (long long)(s % 3600 / 60));
+	else if (s >= 60)
+		snprintf(b, n, "%lldm", (long long)(s / 60));
+	else
+		snprintf(b, n, "%llds", (long long)s);
+}
+
+void vg_watch_emit_feed_alert(vg_watch_t *w, uint64_t now_us, const char *feed, uint64_t seq,
+			      int64_t feed_time, int64_t max_age_s)
+{
+	int64_t age = (int64_t)(now_us / 1000000) - feed_time;
+	char sig[256], a[48], m[48], tb[40];
+	dur_text(age, a, sizeof a);
+	dur_text(max_age_s, m, sizeof m);
+	snprintf(sig, sizeof sig, "VIGIL stale feed: %s is %s old (max %s)", feed, a, m);
+	vg_jw_t j;
+	begin(w, &j, now_us, NULL);
+	vg_jw_kstr(&j, "event_type", "alert");
+	vg_jw_key(&j, "alert");
+	vg_jw_obj(&j);
+	vg_jw_kstr(&j, "action", "allowed");
+	vg_jw_kint(&j, "gid", 1);
+	vg_jw_kuint(&j, "signature_id", VG_SID_STALE_FEED);
+	vg_jw_kint(&j, "rev", 1);
+	vg_jw_kstr(&j, "signature", sig);
+	vg_jw_kstr(&j, "category", "feed-health");
+	vg_jw_kint(&j, "severity", 2);
+	vg_jw_end(&j);
+	vg_jw_key(&j, "vigil");
+	vg_jw_obj(&j);
+	vg_jw_kstr(&j, "feed", feed);
+	vg_jw_kuint(&j, "seq", seq);
+	vg_time_iso(feed_time, tb, sizeof tb);
+	vg_jw_kstr(&j, "feed_time", tb);
+	vg_jw_kint(&j, "age_s", age);
+	vg_jw_kint(&j, "max_age_s", max_age_s);
+	vg_jw_end(&j);
+	finish(w, &j);
+	w->st.alerts++;
 }

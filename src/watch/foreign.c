@@ -20,6 +20,8 @@
 #include "lib/json.h"
 #include "lib/timefmt.h"
 
+#include "watch/eve.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,30 +201,18 @@ static agg_t *lookup(vg_foreign_t *fo, const vg_ip_t *dev, const vg_ip_t *dst, c
 	return e;
 }
 
-static void kip(vg_jw_t *j, const char *k, const vg_ip_t *ip)
-{
-	char b[64];
-	vg_ip_format(ip, b, sizeof b);
-	vg_jw_kstr(j, k, b);
-}
 
-static void kts(vg_jw_t *j, const char *k, uint64_t ts_us)
-{
-	char b[40];
-	vg_time_eve((int64_t)ts_us, b, sizeof b);
-	vg_jw_kstr(j, k, b);
-}
 
 static void agg_obj(vg_jw_t *j, const agg_t *e)
 {
 	vg_jw_key(j, "vigil");
 	vg_jw_obj(j);
-	kip(j, "device", &e->dev);
+	vg_eve_kip(j, "device", &e->dev);
 	vg_jw_kstr(j, "country", e->cc);
-	kip(j, "destination", &e->dst);
+	vg_eve_kip(j, "destination", &e->dst);
 	vg_jw_kuint(j, "count", e->count);
-	kts(j, "first_seen", e->first_us);
-	kts(j, "last_seen", e->last_us);
+	vg_eve_kts(j, "first_seen", e->first_us);
+	vg_eve_kts(j, "last_seen", e->last_us);
 	vg_jw_end(j);
 }
 
@@ -232,18 +222,6 @@ static void flush_line(vg_foreign_t *fo)
 		fo->write(fo->wctx, fo->out.p, fo->out.len);
 }
 
-static const char *proto_name(uint8_t p, char buf[8])
-{
-	switch (p) {
-	case 1: return "ICMP";
-	case 6: return "TCP";
-	case 17: return "UDP";
-	case 58: return "IPv6-ICMP";
-	case 132: return "SCTP";
-	}
-	snprintf(buf, 8, "%u", p);
-	return buf;
-}
 
 static void emit_alert(vg_foreign_t *fo, vg_flow_t *f, const vg_raw_pkt_t *raw, const agg_t *e)
 {
@@ -255,7 +233,7 @@ static void emit_alert(vg_foreign_t *fo, vg_flow_t *f, const vg_raw_pkt_t *raw, 
 	vg_buf_reset(&fo->out);
 	vg_jw_init(&j, &fo->out);
 	vg_jw_obj(&j);
-	kts(&j, "timestamp", raw->ts_us);
+	vg_eve_kts(&j, "timestamp", raw->ts_us);
 	vg_jw_kuint(&j, "flow_id", f->flow_id);
 	if (raw->file)
 		vg_jw_kstr(&j, "pcap_filename", raw->file);
@@ -268,7 +246,7 @@ static void emit_alert(vg_foreign_t *fo, vg_flow_t *f, const vg_raw_pkt_t *raw, 
 	vg_jw_kstr(&j, "dest_ip", dst);
 	if (ports)
 		vg_jw_kuint(&j, "dest_port", f->sport);
-	vg_jw_kstr(&j, "proto", proto_name(f->key.proto, pb));
+	vg_jw_kstr(&j, "proto", vg_eve_proto_name(f->key.proto, pb));
 	vg_jw_kstr(&j, "community_id", vg_flow_community_id(f, fo->cfg.cid_seed));
 	vg_jw_kstr(&j, "direction", "to_server");
 	vg_jw_key(&j, "alert");
@@ -340,10 +318,10 @@ void vg_foreign_emit(vg_foreign_t *fo)
 		vg_buf_reset(&fo->out);
 		vg_jw_init(&j, &fo->out);
 		vg_jw_obj(&j);
-		kts(&j, "timestamp", fo->last_us);
+		vg_eve_kts(&j, "timestamp", fo->last_us);
 		vg_jw_kstr(&j, "event_type", "foreign");
-		kip(&j, "src_ip", &e->dev);
-		kip(&j, "dest_ip", &e->dst);
+		vg_eve_kip(&j, "src_ip", &e->dev);
+		vg_eve_kip(&j, "dest_ip", &e->dst);
 		agg_obj(&j, e);
 		vg_jw_end(&j);
 		flush_line(fo);

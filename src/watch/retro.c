@@ -23,6 +23,8 @@
 #include "lib/timefmt.h"
 #include "watch/watch_int.h"
 
+#include "watch/eve.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,25 +49,7 @@ typedef struct hunt {
 	vg_match_t m[64];
 } hunt_t;
 
-static const char *proto_name(uint8_t p, char buf[8])
-{
-	switch (p) {
-	case 1: return "ICMP";
-	case 6: return "TCP";
-	case 17: return "UDP";
-	case 58: return "IPv6-ICMP";
-	case 132: return "SCTP";
-	}
-	snprintf(buf, 8, "%u", p);
-	return buf;
-}
 
-static void kip(vg_jw_t *j, const char *k, const vg_ip_t *ip)
-{
-	char b[64];
-	vg_ip_format(ip, b, sizeof b);
-	vg_jw_kstr(j, k, b);
-}
 
 static bool same_ind(const vg_match_t *a, const vg_match_t *b)
 {
@@ -135,13 +119,13 @@ static void emit(hunt_t *h, const vg_hist_obs_t *ob, int on, const vg_match_t *m
 	vg_jw_kstr(&j, "timestamp", tb);
 	vg_jw_kstr(&j, "event_type", "retro");
 	bool ports = ob->proto == 6 || ob->proto == 17 || ob->proto == 132;
-	kip(&j, "src_ip", &ob->cli);
+	vg_eve_kip(&j, "src_ip", &ob->cli);
 	if (ports)
 		vg_jw_kuint(&j, "src_port", ob->cport);
-	kip(&j, "dest_ip", &ob->rem);
+	vg_eve_kip(&j, "dest_ip", &ob->rem);
 	if (ports)
 		vg_jw_kuint(&j, "dest_port", ob->rport);
-	vg_jw_kstr(&j, "proto", proto_name(ob->proto, pb));
+	vg_jw_kstr(&j, "proto", vg_eve_proto_name(ob->proto, pb));
 	if (ob->has_mac) {
 		char mb[24];
 		snprintf(mb, sizeof mb, "%02x:%02x:%02x:%02x:%02x:%02x", ob->mac[0], ob->mac[1],

@@ -37,7 +37,7 @@ static const char usage_text[] =
 	"apply options:\n"
 	"      --timeout SECS      element timeout (default 3600; 0 = no timeout)\n"
 	"      --format FMT        force the feed format (plain, ipsum, csv, suricata,\n"
-	"                          zeek, stix)\n"
+	"                          zeek, stix, clamav)\n"
 	"      --allow-reserved    keep reserved and private addresses from feeds\n"
 	"      --strict            refuse a feed with any bad line\n"
 	"      --chunk N           elements per nftables batch (default 65536)\n"

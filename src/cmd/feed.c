@@ -51,7 +51,7 @@ static const char usage_check[] =
 	"usage: vigil feed check [<options>] FILE...\n"
 	"\n"
 	"  -F, --format FORMAT    read every FILE as FORMAT: auto (default), plain, ipsum,\n"
-	"                         csv, suricata, zeek, stix, compiled\n"
+	"                         csv, suricata, zeek, stix, clamav, compiled\n"
 	"      --categories FILE  Suricata categories file (id,short name,description)\n"
 	"      --strict           stop a file at its first bad line\n"
 	"      --allow-reserved   keep private, loopback and other reserved addresses\n"
@@ -151,7 +151,7 @@ static int parse_opts(int argc, char **argv, const char *sub, const char *shorto
 			int f = vg_feed_fmt_parse(optarg);
 			if (f < 0) {
 				vg_err("feed %s: unknown format '%s' (auto, plain, ipsum, csv, suricata, "
-				       "zeek, stix, compiled)",
+				       "zeek, stix, clamav, compiled)",
 				       sub, optarg);
 				return VG_EXIT_ERROR;
 			}

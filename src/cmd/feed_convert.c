@@ -137,7 +137,7 @@ static int opts(int argc, char **argv, const char *sub, const char *shortopts,
 			int f = vg_feed_fmt_parse(optarg);
 			if (f < 0) {
 				vg_err("feed %s: unknown format '%s' (auto, plain, ipsum, csv, suricata, "
-				       "zeek, stix, compiled)",
+				       "zeek, stix, clamav, compiled)",
 				       sub, optarg);
 				return VG_EXIT_ERROR;
 			}

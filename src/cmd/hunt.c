@@ -34,7 +34,7 @@ static const char usage_text[] =
 	"      --until TIME        only observations at or before TIME (ISO 8601)\n"
 	"  -o, --output FILE       events to FILE (default: standard output)\n"
 	"      --format FMT        force the feed format (plain, ipsum, csv, suricata,\n"
-	"                          zeek, stix, compiled)\n"
+	"                          zeek, stix, clamav, compiled)\n"
 	"      --allow-reserved    keep reserved and private addresses from feeds\n"
 	"      --strict            refuse a feed with any bad line\n"
 	"      --pubkey KEY        every feed must have a valid FILE.minisig made with KEY\n"

@@ -51,7 +51,7 @@ static const char usage_text[] =
 	"      --feed FILE         indicator feed, any format or a compiled snapshot\n"
 	"                          (repeatable)\n"
 	"      --format FMT        force the feed format (plain, ipsum, csv, suricata,\n"
-	"                          zeek, stix)\n"
+	"                          zeek, stix, clamav)\n"
 	"      --allow-reserved    keep reserved and private addresses from feeds\n"
 	"      --strict            refuse a feed with any bad line\n"
 	"      --pubkey KEY        every feed must have a valid FILE.minisig made with KEY\n"

@@ -66,7 +66,9 @@ int vg_quar_open(vg_quar_t **out, const char *dir);
  *  st         its stat (mode, owner, times recorded), or NULL to fstat;
  *  info_json  a JSON object stored as "info" (NULL: {}).
  * If the file no longer has the inode of st when it is unlinked, the
- * original is left in place (copy kept, "original_present": true).
+ * original is left in place (copy kept, "original_present": true; returns
+ * 0); if unlinking fails (e.g. EACCES), the same, but VG_EIO is returned
+ * with id_out set and errno kept.
  * Returns 0 (id_out set), VG_EINVAL (not a regular file, bad info_json),
  * VG_EIO (errno kept), VG_ENOMEM.  Thread-safe (internal lock).
  */

@@ -282,6 +282,49 @@ static void test_refused(void **st)
 	vg_quar_free(q);
 }
 
+/* Rule: with the caller's fd and stat, the content is read from offset 0
+ * of that fd; a path replaced by another file (other inode) before the
+ * unlink is left in place and the entry says "original_present". */
+static void test_put_fd(void **st)
+{
+	(void)st;
+	make_content();
+	char dir[300], orig[300], other[300];
+	snprintf(dir, sizeof dir, "%s/q5", base);
+	snprintf(orig, sizeof orig, "%s/fd.bin", base);
+	snprintf(other, sizeof other, "%s/other.bin", base);
+	write_file(orig, 0600);
+	vg_quar_t *q;
+	assert_int_equal(vg_quar_open(&q, dir), 0);
+	int fd = open(orig, O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
+	assert_true(fd >= 0);
+	struct stat sb;
+	assert_int_equal(fstat(fd, &sb), 0);
+	char b[100];
+	assert_int_equal(read(fd, b, sizeof b), (ssize_t)sizeof b); /* offset moved */
+	char id[33];
+	assert_int_equal(vg_quar_put(q, orig, fd, &sb, "{}", id), 0);
+	close(fd);
+	assert_int_equal(access(orig, F_OK), -1);
+	assert_int_equal(copies_in(dir, "files"), 1);
+
+	/* replaced between the scan (fd, st) and the quarantine */
+	write_file(orig, 0600);
+	fd = open(orig, O_RDONLY);
+	assert_int_equal(fstat(fd, &sb), 0);
+	write_file(other, 0600);
+	assert_int_equal(rename(other, orig), 0);
+	assert_int_equal(vg_quar_put(q, orig, fd, &sb, "{}", id), 0);
+	close(fd);
+	assert_true(same_content(orig));
+	lst_t L = {0};
+	assert_int_equal(vg_quar_foreach(q, collect, &L, NULL), 0);
+	assert_int_equal(L.n, 2);
+	assert_null(strstr(L.json[0], "original_present"));
+	assert_non_null(strstr(L.json[1], "\"original_present\":true"));
+	vg_quar_free(q);
+}
+
 static int ndiag;
 static void dg(void *ctx, const char *file, unsigned long line, int sev, const char *msg)
 {
@@ -364,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_restore_exists_delete),
 		cmocka_unit_test(test_odd_name),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_put_fd),
 		cmocka_unit_test(test_crash_each_step),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

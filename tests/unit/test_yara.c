@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define D "tests/data/yara/"
@@ -324,6 +325,33 @@ static void test_compiled(void **st)
 	assert_int_equal(nd, 1);
 }
 
+/* Rule: the per-scan timeout stops a runaway condition with VG_ELIMIT
+ * (and the scanner stays usable afterwards). */
+static void test_timeout(void **st)
+{
+	(void)st;
+	vg_yara_t *y;
+	assert_int_equal(vg_yara_load(&y, D "slow.yar", false, dg, NULL), 0);
+	vg_yara_scanner_t *s;
+	assert_int_equal(vg_yara_scanner_new(y, NULL, 0, 1, &s), 0);
+	size_t n = 200000;
+	char *buf = calloc(1, n);
+	assert_non_null(buf);
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	hits_t H;
+	assert_int_equal(scan_str(s, buf, n, &H), VG_ELIMIT);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	assert_true(b.tv_sec - a.tv_sec < 10);
+	assert_int_equal(H.n, 0);
+	/* small input: finishes, matches (no 0xff/0xfe pair) */
+	assert_int_equal(scan_str(s, buf, 100, &H), 0);
+	assert_int_equal(H.n, 1);
+	free(buf);
+	vg_yara_scanner_free(s);
+	vg_yara_free(y);
+}
+
 /* ---- threads: one scanner each, different externals, shared rules ---- */
 typedef struct thr {
 	vg_yara_t *y;
@@ -376,7 +404,7 @@ int main(void)
 		cmocka_unit_test(test_external),      cmocka_unit_test(test_meta_include),
 		cmocka_unit_test(test_diagnostics),   cmocka_unit_test(test_dir),
 		cmocka_unit_test(test_stop),          cmocka_unit_test(test_compiled),
-		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_timeout),       cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

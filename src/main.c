@@ -15,7 +15,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{"watch", cmd_watch, "watch live or captured traffic for listed indicators"},
-	{"feed", cmd_feed, "check, look up and compile indicator feeds"},
+	{"feed", cmd_feed, "check, look up, compile, sign, convert and merge indicator feeds"},
 	{"hunt", cmd_hunt, "report past observations that new feeds match (retro-hunt)"},
 	{"block", cmd_block, "load, list and flush vigil's nftables block sets"},
 	{"scan", cmd_scan, "scan files for listed hashes and YARA rules; quarantine hits"},

@@ -40,8 +40,9 @@ int vg_log_set_target(const char *name);
 /* vg_log_is_syslog: true when diagnostics go to syslog. */
 bool vg_log_is_syslog(void);
 /* vg_cmd_opt_error: report getopt_long's ':' (missing value) or '?'
- * (unknown option) for "vigil CMD SUB" and return VG_EXIT_ERROR.  c is
- * getopt's return value; the option string must start with ':'. */
+ * (unknown option) for "vigil CMD SUB" (sub may be NULL) and return
+ * VG_EXIT_ERROR.  c is getopt's return value; the option string must start
+ * with ':'. */
 int vg_cmd_opt_error(const char *cmd, const char *sub, int c, char **argv);
 
 /* A vg_diag_fn printing "file:line: msg" and counting; ctx is a vg_diag_counter. */

@@ -142,12 +142,7 @@ int cmd_hunt(int argc, char **argv)
 			rc = VG_EXIT_OK;
 			goto done;
 		default:
-			if (c == ':')
-				vg_err("hunt: option '%s' needs a value; see 'vigil hunt --help'",
-				       argv[optind - 1]);
-			else
-				vg_err("hunt: unknown option '%s'; see 'vigil hunt --help'",
-				       argv[optind - 1]);
+			vg_cmd_opt_error("hunt", NULL, c, argv);
 			goto done;
 		}
 	}

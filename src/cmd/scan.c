@@ -539,12 +539,7 @@ int cmd_scan(int argc, char **argv)
 			rc = VG_EXIT_OK;
 			goto done;
 		default:
-			if (c == ':')
-				vg_err("scan: option '%s' needs a value; see 'vigil scan --help'",
-				       argv[optind - 1]);
-			else
-				vg_err("scan: unknown option '%s'; see 'vigil scan --help'",
-				       argv[optind - 1]);
+			vg_cmd_opt_error("scan", NULL, c, argv);
 			goto done;
 		}
 	}

@@ -126,14 +126,16 @@ void vg_diag_print(void *ctx, const char *file, unsigned long line, int sev, con
 
 int vg_cmd_opt_error(const char *cmd, const char *sub, int c, char **argv)
 {
+	/* "vigil feed check" or "vigil scan": the place to point the user at */
+	char where[64];
+	snprintf(where, sizeof where, "%s%s%s", cmd, sub ? " " : "", sub ? sub : "");
 	if (c == ':')
-		vg_err("%s %s: option '%s' needs a value; see 'vigil %s %s --help'", cmd, sub,
-		       argv[optind - 1], cmd, sub);
+		vg_err("%s: option '%s' needs a value; see 'vigil %s --help'", where, argv[optind - 1],
+		       where);
 	else if (optopt && optopt < 256)
-		vg_err("%s %s: unknown option '-%c'; see 'vigil %s %s --help'", cmd, sub, optopt, cmd,
-		       sub);
+		vg_err("%s: unknown option '-%c'; see 'vigil %s --help'", where, optopt, where);
 	else
-		vg_err("%s %s: unknown option '%s'; see 'vigil %s %s --help'", cmd, sub,
-		       argv[optind - 1], cmd, sub);
+		vg_err("%s: unknown option '%s'; see 'vigil %s --help'", where, argv[optind - 1],
+		       where);
 	return VG_EXIT_ERROR;
 }

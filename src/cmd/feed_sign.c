@@ -19,6 +19,7 @@
  * (--pubkey on check/compile/lookup and watch).  Single-threaded.
  */
 #include "cmd/feed_sign.h"
+#include "lib/file.h"
 #include "cmd/cmd.h"
 
 #include "lib/buf.h"
@@ -190,63 +191,7 @@ static int parse(int argc, char **argv, const char *sub, const char *shortopts,
 
 int vg_cmd_read_file(const char *path, size_t max, char **data, size_t *len)
 {
-	*data = NULL;
-	*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return VG_EIO;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-		int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
-		close(fd);
-		errno = e;
-		return VG_EIO;
-	}
-	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
-	if (cap > max + 1) {
-		close(fd);
-		return VG_ELIMIT;
-	}
-	char *p = malloc(cap);
-	if (!p) {
-		close(fd);
-		return VG_ENOMEM;
-	}
-	for (;;) {
-		if (n + 1 >= cap) {
-			if (cap > max) {
-				free(p);
-				close(fd);
-				return VG_ELIMIT;
-			}
-			char *np = realloc(p, cap * 2);
-			if (!np) {
-				free(p);
-				close(fd);
-				return VG_ENOMEM;
-			}
-			p = np;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, p + n, cap - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			free(p);
-			close(fd);
-			errno = e;
-			return VG_EIO;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	p[n] = 0;
-	*data = p;
-	*len = n;
-	return 0;
+	return vg_file_read(path, max, data, len);
 }
 
 /* read_small: read a key or signature file, reporting failures. */

@@ -19,6 +19,7 @@
  * beyond the builder's own.
  */
 #include "intel/feed_int.h"
+#include "lib/file.h"
 #include "intel/store_int.h"
 
 #include "lib/hash.h"
@@ -266,55 +267,7 @@ vg_feed_fmt_t vg_feed_detect(const char *name, const char *data, size_t len)
 
 int feed_read_file(const char *path, char **out, size_t *len)
 {
-	*out = NULL;
-	*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return VG_EIO;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-		int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
-		close(fd);
-		errno = e;
-		return VG_EIO;
-	}
-	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
-	char *p = malloc(cap);
-	if (!p) {
-		close(fd);
-		return VG_ENOMEM;
-	}
-	size_t n = 0;
-	for (;;) {
-		if (n + 1 >= cap) { /* file grew or size unknown (pipe) */
-			char *np = realloc(p, cap * 2);
-			if (!np) {
-				free(p);
-				close(fd);
-				return VG_ENOMEM;
-			}
-			p = np;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, p + n, cap - 1 - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			free(p);
-			close(fd);
-			errno = e;
-			return VG_EIO;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	p[n] = 0;
-	*out = p;
-	*len = n;
-	return 0;
+	return vg_file_read(path, SIZE_MAX - 1, out, len);
 }
 
 /* is_binary: NUL bytes, or more than 10% control bytes, in the first 4 KiB. */

@@ -299,15 +299,10 @@ int cmd_block(int argc, char **argv)
 			if (parse_u32("timeout", optarg, &timeout))
 				return VG_EXIT_ERROR;
 			break;
-		case O_FORMAT: {
-			int f = vg_feed_fmt_parse(optarg);
-			if (f < 0) {
-				vg_err("block: unknown feed format '%s'", optarg);
+		case O_FORMAT:
+			if (vg_cmd_load_format("block", optarg, &lo))
 				return VG_EXIT_ERROR;
-			}
-			lo.format = (vg_feed_fmt_t)f;
 			break;
-		}
 		case O_ALLOW_RESERVED: lo.allow_reserved = true; break;
 		case O_STRICT: lo.strict = true; break;
 		case O_CHUNK:

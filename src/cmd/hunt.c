@@ -124,15 +124,10 @@ int cmd_hunt(int argc, char **argv)
 				goto done;
 			break;
 		case 'o': out_path = strcmp(optarg, "-") ? optarg : NULL; break;
-		case O_FORMAT: {
-			int f = vg_feed_fmt_parse(optarg);
-			if (f < 0) {
-				vg_err("hunt: unknown feed format '%s'", optarg);
+		case O_FORMAT:
+			if (vg_cmd_load_format("hunt", optarg, &lo))
 				goto done;
-			}
-			lo.format = (vg_feed_fmt_t)f;
 			break;
-		}
 		case O_ALLOW_RESERVED: lo.allow_reserved = true; break;
 		case O_STRICT: lo.strict = true; break;
 		case O_PUBKEY: lo.pubkey = optarg; break;

@@ -269,3 +269,14 @@ int vg_cmd_load_store(char **files, int n, const struct vg_cmd_load_opts *o, vg_
 	free(lens);
 	return bad ? VG_EXIT_ERROR : rc;
 }
+
+int vg_cmd_load_format(const char *cmd, const char *arg, struct vg_cmd_load_opts *o)
+{
+	int f = vg_feed_fmt_parse(arg);
+	if (f < 0) {
+		vg_err("%s: unknown feed format '%s'", cmd, arg);
+		return -1;
+	}
+	o->format = (vg_feed_fmt_t)f;
+	return 0;
+}

@@ -61,4 +61,8 @@ int vg_cmd_load_store(char **files, int n, const struct vg_cmd_load_opts *o, vg_
  * thread-local text, lowercase. */
 const char *vg_cmd_load_errmsg(int rc, int err, bool compiled, bool strict);
 
+/* vg_cmd_load_format: set o->format from a --format argument; on an
+ * unknown name report "CMD: unknown feed format 'ARG'" and return -1. */
+int vg_cmd_load_format(const char *cmd, const char *arg, struct vg_cmd_load_opts *o);
+
 #endif

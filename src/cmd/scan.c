@@ -470,15 +470,10 @@ int cmd_scan(int argc, char **argv)
 		uint64_t v;
 		switch (c) {
 		case O_FEED: feeds[nfeeds++] = optarg; break;
-		case O_FORMAT: {
-			int f = vg_feed_fmt_parse(optarg);
-			if (f < 0) {
-				vg_err("scan: unknown feed format '%s'", optarg);
+		case O_FORMAT:
+			if (vg_cmd_load_format("scan", optarg, &lo))
 				goto done;
-			}
-			lo.format = (vg_feed_fmt_t)f;
 			break;
-		}
 		case O_ALLOW_RESERVED: lo.allow_reserved = true; break;
 		case O_STRICT: lo.strict = true; break;
 		case O_PUBKEY: lo.pubkey = optarg; break;

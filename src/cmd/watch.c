@@ -313,15 +313,10 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 		case O_PROMISC: o->live.promisc = 1; break;
 		case O_USER: o->user = optarg; break;
 		case O_FEED: o->feeds[o->n_feeds++] = optarg; break;
-		case O_FORMAT: {
-			int f = vg_feed_fmt_parse(optarg);
-			if (f < 0) {
-				vg_err("watch: unknown feed format '%s'", optarg);
+		case O_FORMAT:
+			if (vg_cmd_load_format("watch", optarg, &o->load))
 				return -1;
-			}
-			o->load.format = (vg_feed_fmt_t)f;
 			break;
-		}
 		case O_ALLOW_RESERVED: o->load.allow_reserved = true; break;
 		case O_STRICT: o->load.strict = true; break;
 		case O_PUBKEY: o->load.pubkey = optarg; break;

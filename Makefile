@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # vigil — one top-level GNU Makefile.  Sources are discovered by wildcard:
-#   src/{lib,intel,net,watch,scan}/*.c  -> libvigil.a
+#   src/{lib,intel,net,watch,scan,dev,audit,hub}/*.c  -> libvigil.a
 #   src/cmd/*.c + src/main.c       -> vigil
 #   tests/unit/test_*.c            -> one cmocka binary each
 #   tests/fuzz/fuzz_*.c            -> one libFuzzer binary each (make fuzz)
@@ -9,7 +9,8 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := libpcap jansson libsodium libcrypto libnftables inih libmaxminddb libcurl yara
+PKGS    := libpcap jansson libsodium libcrypto libssl libnftables inih libmaxminddb libcurl yara \
+           sqlite3 libmicrohttpd libpq libssh libxcrypt
 PKGS_T  := cmocka
 
 ifeq ($(origin CC),default)
@@ -35,13 +36,16 @@ CPPFLAGS_ALL := -Iinclude -Isrc -D_GNU_SOURCE $(PKG_CFLAGS)
 B       ?= build
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LIB_SRC   := $(sort $(wildcard src/lib/*.c src/intel/*.c src/net/*.c src/watch/*.c src/scan/*.c))
+LIB_SRC   := $(sort $(wildcard src/lib/*.c src/intel/*.c src/net/*.c src/watch/*.c src/scan/*.c \
+                              src/dev/*.c src/audit/*.c src/hub/*.c))
 CMD_SRC   := $(sort $(wildcard src/cmd/*.c)) src/main.c
 TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 
-LIB_OBJ   = $(LIB_SRC:%.c=$(B)/%.o)
+LIB_OBJ   = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/data.o
+DATA_FILES := $(sort $(filter-out data/README.md,$(wildcard data/*)))
+IEEE_DIR  ?= /usr/share/ieee-data
 CMD_OBJ   = $(CMD_SRC:%.c=$(B)/%.o)
 TEST_BIN  = $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
@@ -58,6 +62,19 @@ deps:
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+# Data files compiled in (src/lib/data.h): data/* and the OUI table
+# generated from Debian's ieee-data.
+$(B)/gen/oui.tsv: scripts/gen-oui $(wildcard $(IEEE_DIR)/oui.csv $(IEEE_DIR)/mam.csv $(IEEE_DIR)/oui36.csv)
+	@mkdir -p $(dir $@)
+	scripts/gen-oui $@ $(IEEE_DIR)
+
+$(B)/gen/data.c: scripts/embed $(DATA_FILES) $(B)/gen/oui.tsv
+	@mkdir -p $(dir $@)
+	scripts/embed $@ $(foreach f,$(DATA_FILES),$(notdir $(f))=$(f)) oui.tsv=$(B)/gen/oui.tsv
+
+$(B)/gen/data.o: $(B)/gen/data.c
+	$(CC) $(CSTD) -O0 -Iinclude -Isrc -c $< -o $@
 
 $(B)/libvigil.a: $(LIB_OBJ)
 	@rm -f $@

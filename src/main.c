@@ -19,6 +19,9 @@ static const struct {
 	{"hunt", cmd_hunt, "report past observations that new feeds match (retro-hunt)"},
 	{"block", cmd_block, "load, list and flush vigil's nftables block sets"},
 	{"scan", cmd_scan, "scan files for listed hashes and YARA rules; quarantine hits"},
+	{"devices", cmd_devices, "inventory IoT devices from traffic; learn and enforce profiles"},
+	{"audit", cmd_audit, "audit a device or a firmware image against the IoT baseline"},
+	{"hub", cmd_hub, "the sharing server: TAXII 2.1, signed feeds, sightings, dashboard"},
 };
 
 static void usage(FILE *f)

@@ -18,7 +18,10 @@ enum {
 
 typedef int (*vg_cmd_fn)(int argc, char **argv);
 
+int cmd_audit(int argc, char **argv);
 int cmd_block(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+int cmd_hub(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 int cmd_hunt(int argc, char **argv);
 int cmd_scan(int argc, char **argv);

@@ -361,6 +361,8 @@ void vg_watch_packet(vg_watch_t *w, const vg_raw_pkt_t *raw)
 	uint32_t wire = p->depth ? p->ip_len : raw->len;
 	vg_flow_t *f = vg_flow_track(w->flows, p, raw->ts_us, wire, &dir);
 	pctx_t pc = {raw, p, f, dir, CTX_NONE, NULL};
+	if (w->cfg.on_packet)
+		w->cfg.on_packet(w->cfg.pkt_ctx, p, f, dir, f ? &FS(f)->hook_bits : NULL, raw->ts_us);
 	if (!f)
 		return;
 	fstate_t *fs = FS(f);

@@ -48,12 +48,48 @@ typedef void (*vg_watch_action_fn)(void *ctx, const vg_ip_t *remote, uint16_t po
  */
 typedef void (*vg_watch_flow_fn)(void *ctx, vg_flow_t *f, const vg_raw_pkt_t *raw);
 struct vg_hist;
+struct vg_jw;
+
+/*
+ * vg_watch_pkt_fn — called for every decoded IP packet after flow tracking
+ * (f NULL when untracked; dir VG_DIR_*).  flow_bits is a per-flow word the
+ * hook owns (zero at flow creation; NULL when f is NULL).  Runs on the
+ * packet path: filter cheaply, never block, never allocate.  Used by the
+ * device inventory (dev/).
+ */
+typedef void (*vg_watch_pkt_fn)(void *ctx, const vg_pkt_t *p, vg_flow_t *f, int dir,
+				uint32_t *flow_bits, uint64_t ts_us);
+
+/*
+ * vg_watch_annotate_fn — called while an alert or flow event is formatted,
+ * after the standard fields: may add keys to the open top-level object j
+ * (e.g. "device": {...}).  client/server are the flow's ends (for
+ * flowless alerts: the packet's source and destination).
+ */
+typedef void (*vg_watch_annotate_fn)(void *ctx, struct vg_jw *j, const vg_ip_t *client,
+				     const vg_ip_t *server);
+
+/*
+ * vg_watch_sighting_fn — called once per indicator alert, after it is
+ * written: indicator is its canonical text, type its type name ("domain"),
+ * tlp the first source's TLP (VG_TLP_*, 0 = none), client the flow's
+ * client (the local device, usually), ts_us the packet time.  Used by the
+ * hub client (sightings).  Must not block.
+ */
+typedef void (*vg_watch_sighting_fn)(void *ctx, const char *indicator, const char *type, int tlp,
+				     const vg_ip_t *client, uint64_t ts_us);
 
 typedef struct vg_watch_cfg {
 	vg_watch_action_fn on_alert; /* may be NULL */
 	void *action_ctx;
 	vg_watch_flow_fn on_flow;    /* may be NULL */
 	void *flow_ctx;
+	vg_watch_pkt_fn on_packet;   /* may be NULL */
+	void *pkt_ctx;
+	vg_watch_annotate_fn annotate; /* may be NULL */
+	void *annotate_ctx;
+	vg_watch_sighting_fn on_sighting; /* may be NULL */
+	void *sighting_ctx;
 	vg_flow_cfg_t flow;     /* flow table limits and timeouts */
 	unsigned log_mask;      /* VG_LOG_*: event types logged besides alerts */
 	bool dns_any_port;      /* parse DNS on any port when it looks like DNS */

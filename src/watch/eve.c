@@ -394,8 +394,18 @@ void vg_w_eve_alert(vg_watch_t *w, const pctx_t *pc, int on, const vg_match_t *m
 	}
 	vg_jw_end(&j);
 	vg_jw_end(&j);
+	if (w->cfg.annotate) {
+		if (pc->flow)
+			w->cfg.annotate(w->cfg.annotate_ctx, &j, vg_flow_client(pc->flow),
+					vg_flow_server(pc->flow));
+		else
+			w->cfg.annotate(w->cfg.annotate_ctx, &j, &pc->pkt->src, &pc->pkt->dst);
+	}
 	finish(w, &j);
 	w->st.alerts++;
+	if (w->cfg.on_sighting)
+		w->cfg.on_sighting(w->cfg.sighting_ctx, ind, vg_ind_type_name(m[0].type), first.tlp,
+				   pc->flow ? vg_flow_client(pc->flow) : &pc->pkt->src, pc->raw->ts_us);
 }
 
 /* ---- flows and stats ------------------------------------------------------------------- */
@@ -465,6 +475,8 @@ void vg_w_eve_flow(vg_watch_t *w, const vg_flow_t *f, int reason)
 		vg_jw_kstr(&j, "state", vg_flow_state_name(f->state));
 		vg_jw_end(&j);
 	}
+	if (w->cfg.annotate)
+		w->cfg.annotate(w->cfg.annotate_ctx, &j, vg_flow_client(f), vg_flow_server(f));
 	finish(w, &j);
 }
 

@@ -39,7 +39,8 @@ typedef struct fstate {
 	uint8_t pad;
 	uint32_t alerted[FS_MAX_ALERTED]; /* hashes of alerted indicators */
 	uint64_t last_alert_us;
-	uint64_t pad2;
+	uint32_t hook_bits; /* owned by cfg.on_packet */
+	uint32_t pad2;
 } fstate_t;
 _Static_assert(sizeof(fstate_t) <= VG_FLOW_APP_SIZE, "fstate must fit vg_flow_t.app");
 

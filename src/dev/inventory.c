@@ -170,10 +170,17 @@ bool vg_inv_is_local(const vg_inv_t *inv, const vg_ip_t *ip)
 	return false;
 }
 
+/* no usable address: all zero, 0.0.0.0, or a group/broadcast address */
 static bool ip_zero(const vg_ip_t *ip)
 {
 	static const vg_ip_t z;
-	return !memcmp(ip, &z, sizeof z);
+	if (!memcmp(ip, &z, sizeof z))
+		return true;
+	if (vg_ip_is4(ip)) {
+		uint32_t v = vg_ip_v4(ip);
+		return v == 0 || v == 0xffffffffu || (v >> 28) == 0xe;
+	}
+	return ip->a[0] == 0xff;
 }
 
 /* ---- indexes ---------------------------------------------------------------------------- */
@@ -664,7 +671,7 @@ vg_inv_dev_t *vg_inv_flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *
 {
 	*dest = NULL;
 	*is_new = false;
-	if (!vg_inv_is_local(inv, cli))
+	if (ip_zero(cli) || !vg_inv_is_local(inv, cli))
 		return NULL;
 	vg_inv_dev_t *d = resolve(inv, cli_mac, cli, ts_us, false);
 	if (!d)
@@ -673,8 +680,8 @@ vg_inv_dev_t *vg_inv_flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *
 		d->last_us = ts_us;
 		mark(inv, d);
 	}
-	if (vg_inv_is_local(inv, srv))
-		return d;
+	if (vg_inv_is_local(inv, srv) || ip_zero(srv))
+		return d; /* local, multicast or broadcast: not a remote destination */
 	vg_inv_dest_t *x = dest_find(d, srv, port, proto);
 	if (!x) {
 		if (!(x = dest_new(inv, d)))

@@ -594,7 +594,7 @@ int cmd_watch(int argc, char **argv)
 		    !store)
 			goto done;
 	} else {
-		if (!o.geo.n_geo) /* the foreign-server policy still alerts */
+		if (!o.geo.n_geo && !o.dev.on) /* geo and devices still alert */
 			vg_warnx("watch: no --feed given: nothing can match (logging only)");
 		if (vg_store_empty(&store)) {
 			vg_err("watch: out of memory");

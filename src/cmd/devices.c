@@ -347,8 +347,8 @@ static void show_device(vg_buf_t *b, const vg_inv_dev_t *d)
 		vg_buf_addc(b, '-');
 	vg_buf_addc(b, '\n');
 	for (int i = 0; i < d->n_vulns; i++)
-		vg_buf_addf(b, "  vulnerable: %s %s: %s\n", d->vulns[i].component, d->vulns[i].version,
-			    d->vulns[i].cves);
+		vg_buf_addf(b, "  vulnerable: %s%s%s: %s\n", d->vulns[i].component,
+			    d->vulns[i].version[0] ? " " : "", d->vulns[i].version, d->vulns[i].cves);
 	vg_buf_addf(b, "  alerts:     %llu\n", (unsigned long long)d->alerts);
 	for (int i = 0; i < d->n_last; i++)
 		vg_buf_addf(b, "    %s\n", d->last_alerts[i]);

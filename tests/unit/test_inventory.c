@@ -82,6 +82,7 @@ static void test_mac_key_and_randomised(void **st)
 	assert_string_equal(vg_inv_key(d, key, sizeof key), "44:19:b6:12:34:56");
 	assert_int_equal(d->id, 1);
 	assert_false(d->randomised);
+	assert_string_equal(d->vendor, "Hangzhou Hikvision Digital Technology"); /* IEEE MA-L */
 	assert_string_equal(d->hostname, "HIKVISION-CAM");
 	vg_ip_t a = ip("192.168.1.64");
 	assert_ptr_equal(vg_inv_by_ip(inv, &a), d);

@@ -608,13 +608,11 @@ void vg_inv_on_signal(void *ctx, const vg_dev_sig_t *s)
 		if (!d->hostname[0])
 			set_str(d->hostname, sizeof d->hostname, v, len);
 		break;
-	case VG_SIG_SADP_MODEL:
-		if (!d->model[0])
-			set_str(d->model, sizeof d->model, v, len);
+	case VG_SIG_SADP_MODEL: /* the device's own word: wins over rule guesses */
+		set_str(d->model, sizeof d->model, v, len);
 		break;
 	case VG_SIG_SADP_FIRMWARE:
-		if (!d->firmware[0])
-			set_str(d->firmware, sizeof d->firmware, v, len);
+		set_str(d->firmware, sizeof d->firmware, v, len);
 		break;
 	case VG_SIG_SERVICE: svc_add(inv, d, s->port, s->proto); break;
 	case VG_SIG_TELNET:
@@ -658,7 +656,7 @@ void vg_inv_on_signal(void *ctx, const vg_dev_sig_t *s)
 			set_str(d->model, sizeof d->model, fp->model, strlen(fp->model));
 		if (fp->firmware[0] && !d->firmware[0])
 			set_str(d->firmware, sizeof d->firmware, fp->firmware, strlen(fp->firmware));
-		if (fp->vendor && !d->vendor[0])
+		if (fp->vendor && !d->vendor[0] && !d->randomised) /* randomised: no vendor */
 			set_str(d->vendor, sizeof d->vendor, fp->vendor, strlen(fp->vendor));
 	}
 	if (changed)

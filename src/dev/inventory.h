@@ -97,7 +97,7 @@ typedef struct vg_inv_dev {
 	uint8_t cls, confidence; /* enum vg_dev_class, 0..100 */
 	vg_ip_t ips[VG_INV_MAX_IPS]; /* [0] = current */
 	uint64_t first_us, last_us;
-	char vendor[64];       /* OUI organisation, else a rule's vendor */
+	char vendor[64];       /* OUI organisation, else a rule's vendor; "" when randomised */
 	char model[64], firmware[64], hostname[64];
 	uint32_t risk;         /* VG_RISK_* */
 	uint64_t alerts;

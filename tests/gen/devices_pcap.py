@@ -19,7 +19,7 @@ Scenarios (all deterministic: fixed addresses, times from 2026-01-01T00:00:00Z):
              port 34567 (DVR) and Dahua port 37777 (192.168.1.108)
   renumber   DHCP renumbering: the camera gets 192.168.1.64, talks, then is renumbered
              to 192.168.1.99 and talks again
-  learn      ten days of the camera (192.168.1.64) talking to cloud.hik-connect.com
+  learn      ten days of the camera (192.168.1.64, announced by mDNS) talking to cloud.hik-connect.com
              (203.0.113.10, resolved by DNS) on tcp/443 and to 198.51.100.5 udp/123
   violation  one day later: the same allowed destinations, then a new one
              (evil.example.net 192.0.2.66 tcp/8000)
@@ -370,14 +370,21 @@ def camera_day(cap, day, qid):
     cap.add(udp(ROUTER_MAC, CAM_MAC, "198.51.100.5", "192.168.1.64", 123, 123, b"\x24" + b"\0" * 47))
 
 
+def cam_announce(cap):
+    mdns_announce(cap, CAM_MAC, "192.168.1.64", "_rtsp._tcp", "HIKVISION DS-2CD2042WD",
+                  "cam-lobby.local", ["model=DS-2CD2042WD-I"], 554)
+
+
 def learn(cap):
     dhcp_lease(cap, CAM_MAC, "192.168.1.64", 0x3001, hostname="HIKVISION-CAM")
+    cam_announce(cap)
     for day in range(10):
         camera_day(cap, day, 100 + day)
 
 
 def violation(cap):
     dhcp_lease(cap, CAM_MAC, "192.168.1.64", 0x4001, hostname="HIKVISION-CAM")
+    cam_announce(cap)
     camera_day(cap, 11, 200)
     dns_lookup(cap, CAM_MAC, "192.168.1.64", "evil.example.net", "192.0.2.66", 201)
     for i in range(2):  # two flows: one alert per (device, destination)

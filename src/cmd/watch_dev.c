@@ -318,8 +318,13 @@ int vg_watch_dev_start(vg_watch_dev_t *d, vg_watch_cfg_t *wcfg, vg_watch_geo_t *
 
 void vg_watch_dev_tick(vg_watch_dev_t *d, bool force)
 {
-	if (!d->db)
+	if (!d->db) {
+		uint32_t ids[16];
+		if (d->inv) /* no storage: forget merged ids (bounded memory) */
+			while (vg_inv_take_deleted(d->inv, ids, 16))
+				;
 		return;
+	}
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	uint64_t now = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;

@@ -805,8 +805,12 @@ int vg_inv_restore(vg_inv_t *inv, const vg_inv_dev_t *src, vg_inv_dev_t **out)
 	*out = NULL;
 	if (src->has_mac && vg_inv_by_mac(inv, src->mac))
 		return VG_EINVAL;
-	if (!src->has_mac && src->n_ips && vg_inv_by_ip(inv, &src->ips[0]))
-		return VG_EINVAL;
+	if (!src->has_mac && src->n_ips) {
+		/* an IP-only device loses only to a device whose CURRENT address it is */
+		const vg_inv_dev_t *h = vg_inv_by_ip(inv, &src->ips[0]);
+		if (h && h->n_ips && !memcmp(&h->ips[0], &src->ips[0], sizeof src->ips[0]))
+			return VG_EINVAL;
+	}
 	for (uint32_t i = 0; i < inv->n_devs; i++)
 		if (inv->devs[i]->id == src->id)
 			return VG_EINVAL;
@@ -862,6 +866,8 @@ int vg_inv_dest_add(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_dest_t *x)
 uint32_t vg_inv_take_deleted(vg_inv_t *inv, uint32_t *ids, uint32_t max)
 {
 	uint32_t n = inv->n_deleted < max ? inv->n_deleted : max;
+	if (!n)
+		return 0;
 	memcpy(ids, inv->deleted, n * sizeof *ids);
 	memmove(inv->deleted, inv->deleted + n, (inv->n_deleted - n) * sizeof *ids);
 	inv->n_deleted -= n;

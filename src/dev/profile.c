@@ -150,6 +150,7 @@ static int parse_one(vg_prof_one_t *pr, json_t *o, const char *name, int i, char
 			snprintf(msg, sizeof msg, "allow[%zu]: bad network \"%s\"", k, net);
 			return perr(err, errlen, name, i, msg);
 		}
+		pr->n_ace++; /* owned from here (freed with the profile on error) */
 		json_t *ports = json_object_get(e, "ports");
 		if (ports && !json_is_array(ports)) {
 			snprintf(msg, sizeof msg, "allow[%zu]: \"ports\" must be an array", k);
@@ -167,7 +168,6 @@ static int parse_one(vg_prof_one_t *pr, json_t *o, const char *name, int i, char
 			}
 			a->n_ports++;
 		}
-		pr->n_ace++;
 	}
 	return 0;
 }

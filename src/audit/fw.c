@@ -49,10 +49,10 @@
 #define MAX_SECRETS 200
 #define SMALL_MAX (4u << 20)
 
-static const char *const fw_checks[] = {
-	"fw.passwd.empty", "fw.passwd.default", "fw.init.telnetd", "fw.init.shell",
+const char *const vg_fw_check_ids[] = {
+	"fw.extract",      "fw.passwd.empty", "fw.passwd.default", "fw.init.telnetd", "fw.init.shell",
 	"fw.key.private", "fw.key.shared", "fw.secret.plaintext", "fw.vuln.version",
-	"fw.update.http", "fw.update.nosig",
+	"fw.update.http", "fw.update.nosig", NULL,
 };
 
 void vg_fw_opts_default(vg_fw_opts_t *o)
@@ -730,8 +730,8 @@ int vg_fw_audit(vg_audit_t *a, const char *path, const vg_fw_opts_t *o, char *er
 	vg_audit_set_info(a, "input", in.how);
 	if (in.state != FW_DIR && in.state != FW_EXTRACTED) {
 		vg_audit_add(a, "fw.extract", "", VG_V_INCONCLUSIVE, "%s", in.how);
-		for (size_t i = 0; i < sizeof(fw_checks) / sizeof(fw_checks[0]); i++)
-			vg_audit_add(a, fw_checks[i], "", VG_V_NOT_TESTED,
+		for (size_t i = 1; vg_fw_check_ids[i]; i++)
+			vg_audit_add(a, vg_fw_check_ids[i], "", VG_V_NOT_TESTED,
 				     "not tested: the image could not be opened (%s)",
 				     in.state == FW_ENCRYPTED ? "encrypted/unsupported" : "unsupported");
 		fw_close(&in, o);

@@ -38,6 +38,10 @@ typedef struct vg_fw_opts {
 	bool keep;              /* keep the extracted tree (reported as info "extracted_to") */
 } vg_fw_opts_t;
 
+/* vg_fw_check_ids: every check id the firmware checks record, NULL-ended
+ * (each must have a row in data/audit-map-fw.tsv; a unit test checks). */
+extern const char *const vg_fw_check_ids[];
+
 /* vg_fw_opts_default: fill o with the defaults above. */
 void vg_fw_opts_default(vg_fw_opts_t *o);
 

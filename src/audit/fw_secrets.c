@@ -111,7 +111,7 @@ static int one_line(const char *s, const char *e, unsigned long line, vg_fw_secr
 		s += 7;
 	else if (e - s > 7 && !strncmp(s, "option ", 7))
 		s += 7, uci = true;
-	while (s < e && (*s == ' ' || *s == '\t'))
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '{' || *s == ','))
 		s++;
 	bool q = s < e && *s == '"';
 	const char *k = s + q, *ke = k;

@@ -4,7 +4,9 @@
  * Parses both with jansson (reports are small: one object per provision and
  * per result), validates the fields it uses ("vigil_audit": 1, provisions[]
  * with id/status, checks[] with check/target/verdict) and reports the first
- * bad one.  Rows are built in a growable array; lookups are linear (a few
+ * bad one.  Rows: provisions, then check ids (worst result each side),
+ * then findings (results that are FAIL or INCONCLUSIVE on either side, by
+ * check and target).  Rows are built in a growable array; lookups are linear (a few
  * hundred entries at most).  Reentrant.
  */
 #include "audit/compare.h"
@@ -141,6 +143,17 @@ static bool ran(const side_t *s, const char *check)
 	return false;
 }
 
+static int worst(const side_t *s, const char *check)
+{
+	int w = VG_V_NOT_TESTED;
+	for (size_t i = 0; i < s->nc; i++)
+		if (!strcmp(s->c[i].check, check) && s->c[i].v > w)
+			w = s->c[i].v;
+	return w;
+}
+
+static bool finding(int v) { return v == VG_V_FAIL || v == VG_V_INCONCLUSIVE; }
+
 static int rank(int v) { return v == VG_V_PASS ? 0 : v == VG_V_INCONCLUSIVE ? 1 : 2; }
 
 static int classify(int va, int vb)
@@ -199,16 +212,33 @@ int vg_audit_compare(const char *a, size_t alen, const char *b, size_t blen, vg_
 	for (size_t i = 0; !r && i < A.np; i++)
 		if (find(B.p, B.np, A.p[i].key) < 0)
 			r = push(&rs, 0, A.p[i].key, A.p[i].v, VG_V_NOT_TESTED);
+	/* per check id: the worst result on each side */
+	for (int pass = 0; pass < 2; pass++) {
+		const side_t *S = pass ? &B : &A, *O = pass ? &A : &B;
+		for (size_t i = 0; !r && i < S->nc; i++) {
+			bool first = true;
+			for (size_t j = 0; j < i && first; j++)
+				first = strcmp(S->c[j].check, S->c[i].check) != 0;
+			for (size_t j = 0; pass && j < O->nc && first; j++)
+				first = strcmp(O->c[j].check, S->c[i].check) != 0;
+			if (!first)
+				continue;
+			int vs = worst(S, S->c[i].check), vo = worst(O, S->c[i].check);
+			r = push(&rs, 1, S->c[i].check, pass ? vo : vs, pass ? vs : vo);
+		}
+	}
+	/* findings (FAIL / INCONCLUSIVE results) by check and target */
 	for (size_t i = 0; !r && i < A.nc; i++) {
 		int j = find(B.c, B.nc, A.c[i].key);
 		int vb = j >= 0 ? B.c[j].v : ran(&B, A.c[i].check) ? VG_V_PASS : VG_V_NOT_TESTED;
-		r = push(&rs, 1, A.c[i].key, A.c[i].v, vb);
+		if (finding(A.c[i].v) || finding(vb))
+			r = push(&rs, 2, A.c[i].key, A.c[i].v, vb);
 	}
 	for (size_t i = 0; !r && i < B.nc; i++) {
-		if (find(A.c, A.nc, B.c[i].key) >= 0)
+		if (find(A.c, A.nc, B.c[i].key) >= 0 || !finding(B.c[i].v))
 			continue;
 		int va = ran(&A, B.c[i].check) ? VG_V_PASS : VG_V_NOT_TESTED;
-		r = push(&rs, 1, B.c[i].key, va, B.c[i].v);
+		r = push(&rs, 2, B.c[i].key, va, B.c[i].v);
 	}
 	side_free(&A);
 	side_free(&B);

@@ -3,12 +3,16 @@
  * audit/compare.h — `vigil audit compare A.json B.json`: what changed
  * between two audit reports (a re-test after a fix, or a new firmware).
  *
- * Rows are per provision (by id) and per check result (check id + target).
- * A result absent from one report whose check id did run there counts as
- * PASS in that report (the check ran and did not flag that target); a
- * check id that did not run at all counts as NOT-TESTED.  Then, with
+ * Rows are per provision (its status), per check id (the worst of its
+ * results, as for provisions) and per finding: a FAIL or INCONCLUSIVE
+ * result on either side, keyed by check id + target; a finding absent
+ * from the other report counts there as PASS when its check ran there
+ * (the check did not flag that target any more), else NOT-TESTED.  With
  * PASS < INCONCLUSIVE < FAIL: worse in B = regressed, better = fixed,
  * equal = unchanged; NOT-TESTED in A only = new, in B only = untested.
+ * The command exits 1 when a provision or a check id regressed; findings
+ * are the detail (a new FAIL target of a check already failing is a
+ * regressed finding, not a regressed check).
  */
 #ifndef VG_AUDIT_COMPARE_H
 #define VG_AUDIT_COMPARE_H
@@ -18,8 +22,8 @@
 enum { VG_CMP_UNCHANGED, VG_CMP_FIXED, VG_CMP_REGRESSED, VG_CMP_NEW, VG_CMP_UNTESTED };
 
 typedef struct vg_cmp_row {
-	int is_check;  /* 0 provision, 1 check result */
-	char *id;      /* provision id, or "check target" */
+	int is_check;  /* 0 provision, 1 check id, 2 finding */
+	char *id;      /* provision id, check id, or "check target" */
 	int va, vb;    /* verdicts in A and B */
 	int change;    /* VG_CMP_* */
 } vg_cmp_row_t;

@@ -412,7 +412,11 @@ static void scan_update(fwctx_t *c, const char *rel, const uint8_t *p, size_t n)
 	bn = bn ? bn + 1 : rel;
 	bool upg = false;
 	if (strncmp(rel, "lib/modules/", 12) && strncmp(rel, "usr/share/", 10)) {
-		for (size_t i = 0; i < sizeof(upg_names) / sizeof(upg_names[0]) && !upg; i++)
+		const char *dot = strrchr(bn, '.');
+		bool data = dot && (!strcmp(dot, ".pub") || !strcmp(dot, ".pem") ||
+				    !strcmp(dot, ".sig") || !strcmp(dot, ".key") ||
+				    !strcmp(dot, ".crt"));
+		for (size_t i = 0; i < sizeof(upg_names) / sizeof(upg_names[0]) && !upg && !data; i++)
 			upg = strcasestr(bn, upg_names[i]) != NULL;
 		for (size_t i = 0; i < sizeof(upg_text) / sizeof(upg_text[0]) && !upg; i++)
 			upg = ci_has(p, n, upg_text[i]);

@@ -269,11 +269,12 @@ static int cmd_compare(int argc, char **argv)
 		vg_err("audit compare: %s", err);
 		goto done;
 	}
-	size_t cnt[2][VG_CMP_UNTESTED + 1] = {{0}};
+	size_t cnt[3][VG_CMP_UNTESTED + 1] = {{0}};
 	for (size_t i = 0; i < n; i++)
 		cnt[rows[i].is_check][rows[i].change]++;
-	const char *lab[2] = {"provisions", "checks"};
-	for (int k = 0; k < 2; k++)
+	const char *lab[3] = {"provisions", "checks", "findings"};
+	static const char *const one[3] = {"provision", "check", "finding"};
+	for (int k = 0; k < 3; k++)
 		printf("%-11s %zu regressed, %zu fixed, %zu new, %zu untested, %zu unchanged\n", lab[k],
 		       cnt[k][VG_CMP_REGRESSED], cnt[k][VG_CMP_FIXED], cnt[k][VG_CMP_NEW],
 		       cnt[k][VG_CMP_UNTESTED], cnt[k][VG_CMP_UNCHANGED]);
@@ -282,7 +283,7 @@ static int cmd_compare(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			if (rows[i].change == order[o])
 				printf("%-9s %-9s %s: %s -> %s\n", vg_cmp_name(rows[i].change),
-				       rows[i].is_check ? "check" : "provision", rows[i].id,
+				       one[rows[i].is_check], rows[i].id,
 				       vg_verdict_name(rows[i].va), vg_verdict_name(rows[i].vb));
 	rc = cnt[0][VG_CMP_REGRESSED] + cnt[1][VG_CMP_REGRESSED] ? VG_EXIT_FOUND : VG_EXIT_OK;
 done:

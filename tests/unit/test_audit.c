@@ -359,7 +359,7 @@ static const vg_cmp_row_t *row(const vg_cmp_row_t *r, size_t n, int is_check, co
 /* Rule: compare — FAIL->PASS fixed, PASS->FAIL regressed (also a new FAIL
  * target of a check that ran before), untested->tested new, tested->
  * untested untested; a FAIL target that disappears while its check ran
- * is fixed. */
+ * is fixed; check ids compare their worst result. */
 static void test_compare(void **st)
 {
 	(void)st;
@@ -381,10 +381,18 @@ static void test_compare(void **st)
 	assert_int_equal(row(r, n, 0, "5.4-1")->change, VG_CMP_NEW);
 	assert_int_equal(row(r, n, 0, "5.4-3")->change, VG_CMP_UNTESTED);
 	assert_int_equal(row(r, n, 0, "5.13-1A")->change, VG_CMP_UNCHANGED);
-	assert_int_equal(row(r, n, 1, "fw.passwd.empty etc/shadow:1")->change, VG_CMP_FIXED);
-	assert_int_equal(row(r, n, 1, "fw.init.telnetd etc/rcS:3")->change, VG_CMP_REGRESSED);
-	assert_int_equal(row(r, n, 1, "fw.init.telnetd etc")->change, VG_CMP_UNCHANGED);
+	assert_int_equal(row(r, n, 1, "fw.passwd.empty")->change, VG_CMP_FIXED);
+	assert_int_equal(row(r, n, 1, "fw.init.telnetd")->change, VG_CMP_REGRESSED);
 	assert_int_equal(row(r, n, 1, "fw.key.private")->change, VG_CMP_UNTESTED);
+	assert_int_equal(row(r, n, 1, "fw.secret.plaintext")->change, VG_CMP_NEW);
+	assert_int_equal(row(r, n, 2, "fw.passwd.empty etc/shadow:1")->change, VG_CMP_FIXED);
+	assert_int_equal(row(r, n, 2, "fw.init.telnetd etc/rcS:3")->change, VG_CMP_REGRESSED);
+	for (size_t i = 0; i < n; i++) /* PASS results are not findings */
+		assert_false(r[i].is_check == 2 && !strcmp(r[i].id, "fw.init.telnetd etc"));
+	size_t checks = 0;
+	for (size_t i = 0; i < n; i++)
+		checks += r[i].is_check == 1;
+	assert_int_equal(checks, 4);
 	assert_string_equal(vg_cmp_name(VG_CMP_REGRESSED), "regressed");
 	vg_cmp_free(r, n);
 	assert_int_equal(vg_audit_compare("{}", 2, jb, lb, &r, &n, err, sizeof err), VG_EFORMAT);

@@ -9,10 +9,12 @@
  *    the callback refuses), so a key-shaped string in a man page or a
  *    truncated block is not a finding.  Encrypted PEM (ENCRYPTED PRIVATE
  *    KEY, Proc-Type: 4,ENCRYPTED) is reported as encrypted, unparsed.
- *  - DER: an ASN.1 walk: at each 0x30 a definite-length SEQUENCE that fits,
- *    whose first element is INTEGER 0 or 1 followed by the shape of PKCS#1
- *    (INTEGER), PKCS#8 (SEQUENCE AlgorithmIdentifier) or SEC1 (v1, OCTET
- *    STRING), is handed to d2i_AutoPrivateKey over exactly its bytes; at
+ *  - DER: an ASN.1 walk: at each 0x30 a definite-length SEQUENCE that fits
+ *    and whose children tile it exactly, with the shape of PKCS#1 (version
+ *    0 and 8 more INTEGERs for RSA, 5 for DSA, the modulus >= 512 bits),
+ *    PKCS#8 (INTEGER, SEQUENCE AlgorithmIdentifier, OCTET STRING, optional
+ *    [0] attributes / [1] public key) or SEC1 (version 1, OCTET STRING of
+ *    16..66 bytes, optional [0] parameters and [1] public key), is handed to d2i_AutoPrivateKey over exactly its bytes; at
  *    most max_cand candidates per file reach OpenSSL.  A verified key is
  *    skipped over whole, so its inner SEQUENCEs are not re-reported.
  * The public half's DER SubjectPublicKeyInfo is hashed (SHA-256) so the
@@ -34,41 +36,69 @@
 
 #define DER_MAX (64u * 1024)
 
+/* One DER TLV header at r: tag (low-tag-number form only) and definite
+ * length (at most 3 length bytes); false when malformed or past the end. */
+static bool tlv(vg_rd_t *r, uint8_t *tag, size_t *len)
+{
+	*tag = vg_rd_u8(r);
+	uint8_t l0 = vg_rd_u8(r);
+	if (l0 < 0x80)
+		*len = l0;
+	else if (l0 == 0x81)
+		*len = vg_rd_u8(r);
+	else if (l0 == 0x82)
+		*len = vg_rd_be16(r);
+	else if (l0 == 0x83)
+		*len = vg_rd_be24(r);
+	else
+		return false;
+	return vg_rd_ok(r) && (*tag & 0x1f) != 0x1f && vg_rd_left(r) >= *len;
+}
+
 size_t vg_fw_der_candidate(const uint8_t *p, size_t n, const char **format)
 {
 	vg_rd_t r = vg_rd_make(p, n);
-	if (vg_rd_u8(&r) != 0x30)
-		return 0;
-	uint8_t l0 = vg_rd_u8(&r);
+	uint8_t tag;
 	size_t len;
-	if (l0 < 0x80)
-		len = l0;
-	else if (l0 == 0x81)
-		len = vg_rd_u8(&r);
-	else if (l0 == 0x82)
-		len = vg_rd_be16(&r);
-	else if (l0 == 0x83)
-		len = vg_rd_be24(&r);
-	else
-		return 0;
-	if (!vg_rd_ok(&r) || len < 16 || len > DER_MAX || vg_rd_left(&r) < len)
+	if (!tlv(&r, &tag, &len) || tag != 0x30 || len < 16 || len > DER_MAX)
 		return 0;
 	size_t total = r.off + len;
-	/* version INTEGER */
-	if (vg_rd_u8(&r) != 0x02 || vg_rd_u8(&r) != 0x01)
+	/* the children must tile the SEQUENCE exactly */
+	vg_rd_t in = vg_rd_make(p + r.off, len);
+	uint8_t tags[10];
+	size_t lens[10], first = 0;
+	int nc = 0;
+	while (vg_rd_left(&in) && nc < 10) {
+		if (!tlv(&in, &tags[nc], &lens[nc]))
+			return 0;
+		if (nc == 0) {
+			if (lens[0] != 1)
+				return 0;
+			first = vg_rd_u8(&in);
+		} else {
+			vg_rd_skip(&in, lens[nc]);
+		}
+		if (!vg_rd_ok(&in))
+			return 0;
+		nc++;
+	}
+	if (vg_rd_left(&in) || nc < 2 || tags[0] != 0x02)
 		return 0;
-	uint8_t ver = vg_rd_u8(&r);
-	uint8_t next = vg_rd_u8(&r);
-	if (!vg_rd_ok(&r))
-		return 0;
-	if (ver == 0 && next == 0x02)
-		*format = "DER PKCS#1";
-	else if ((ver == 0 || ver == 1) && next == 0x30)
+	bool ints = true;
+	for (int i = 1; i < nc; i++)
+		ints &= tags[i] == 0x02;
+	if (first == 0 && ints && (nc == 9 || nc == 6) && lens[1] >= 64) {
+		*format = "DER PKCS#1"; /* RSA (9 INTEGERs) or DSA (6), >= 512-bit modulus / p */
+	} else if ((first == 0 || first == 1) && nc >= 3 && nc <= 5 && tags[1] == 0x30 &&
+		   tags[2] == 0x04 && (nc < 4 || tags[3] == 0xa0 || tags[3] == 0x81 || tags[3] == 0xa1)) {
 		*format = "DER PKCS#8";
-	else if (ver == 1 && next == 0x04)
+	} else if (first == 1 && nc >= 2 && nc <= 4 && tags[1] == 0x04 && lens[1] >= 16 &&
+		   lens[1] <= 66 && (nc < 3 || tags[2] == 0xa0 || tags[2] == 0xa1) &&
+		   (nc < 4 || tags[3] == 0xa1)) {
 		*format = "DER SEC1";
-	else
+	} else {
 		return 0;
+	}
 	return total;
 }
 

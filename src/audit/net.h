@@ -85,7 +85,7 @@ typedef struct vg_device {
 	/* written in phase 2 under lock */
 	struct { int svc; char user[64], pass[64]; } known[VG_NET_MAX_KNOWN];
 	int nknown;
-	char lock_evidence[256]; /* "" none: a service locked out during credential tests */
+	char lock_evidence[VG_NET_MAX_PORTS][200]; /* per service: "" none, else how it locked out */
 	int auth_svc[8];     /* indexes of services with a login (brute-force candidates) */
 	int nauth_svc;
 	char auth_uri[VG_NET_MAX_PORTS][192]; /* HTTP/RTSP: URI that asked for credentials */

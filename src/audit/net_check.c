@@ -523,8 +523,8 @@ static void note_lock(cctx_t *c, const char *why)
 	char t[64];
 	target_of(c->d, c->s, t, sizeof(t));
 	pthread_mutex_lock(&c->d->lock);
-	if (!c->d->lock_evidence[0])
-		snprintf(c->d->lock_evidence, sizeof(c->d->lock_evidence),
+	if (!c->d->lock_evidence[c->idx][0])
+		snprintf(c->d->lock_evidence[c->idx], sizeof(c->d->lock_evidence[c->idx]),
 			 "%s %s locked out after %d login attempts (%s)", c->proto, t, c->attempts, why);
 	pthread_mutex_unlock(&c->d->lock);
 }
@@ -1296,7 +1296,7 @@ int vg_net_check_service(vg_device_t *d, int idx, const vg_netopt_t *o, vg_audit
 	switch (c.s->svc) {
 	case VG_SVC_TELNET:
 		vg_audit_add(a, "net.cleartext.telnet", t, VG_V_FAIL,
-			     "telnet login in clear text (banner \"%.80s\")", c.s->banner);
+			     "telnet (clear-text protocol) open (banner \"%.80s\")", c.s->banner);
 		c.proto = "telnet";
 		c.check = "net.cred.telnet";
 		c.try_ = try_telnet;
@@ -1345,65 +1345,55 @@ static bool has_svc(const vg_device_t *d, int svc)
 	return false;
 }
 
-static void bruteforce(vg_device_t *d, const vg_netopt_t *o, vg_audit_t *a)
+static void bruteforce_svc(vg_device_t *d, int idx, const vg_netopt_t *o, vg_audit_t *a)
 {
-	if (!o->lockout_test) {
-		if (d->lock_evidence[0])
-			vg_audit_add(a, "net.bruteforce", d->addr, VG_V_PASS, "%s", d->lock_evidence);
-		else
-			vg_audit_add(a, "net.bruteforce", d->addr, VG_V_NOT_TESTED,
-				     "the lockout test runs only with --allow-lockout-test (it may lock the owner out)");
-		return;
-	}
-	if (d->lock_evidence[0]) {
-		vg_audit_add(a, "net.bruteforce", d->addr, VG_V_PASS, "%s", d->lock_evidence);
-		return;
-	}
-	if (!d->nauth_svc) {
-		vg_audit_add(a, "net.bruteforce", d->addr, VG_V_NOT_TESTED, "no service with a login to test");
-		return;
-	}
-	/* prefer a service whose credentials are known: a locked service refuses even those */
-	int idx = d->auth_svc[0];
-	const char *user = "admin", *pass = NULL;
-	for (int k = 0; k < d->nknown; k++) {
-		idx = d->known[k].svc;
-		user = d->known[k].user;
-		pass = d->known[k].pass;
-		break;
-	}
 	vg_service_t *s = &d->svc[idx];
+	char t[64], why[160], rnd[17];
+	target_of(d, s, t, sizeof(t));
+	if (d->lock_evidence[idx][0]) {
+		vg_audit_add(a, "net.bruteforce", t, VG_V_PASS, "%s", d->lock_evidence[idx]);
+		return;
+	}
+	if (!o->lockout_test) {
+		vg_audit_add(a, "net.bruteforce", t, VG_V_NOT_TESTED,
+			     "no lockout seen; the lockout test runs only with --allow-lockout-test (it may lock the owner out)");
+		return;
+	}
+	/* a locked service refuses even correct credentials: use them when known */
+	const char *user = "admin", *pass = NULL;
+	for (int k = 0; k < d->nknown; k++)
+		if (d->known[k].svc == idx) {
+			user = d->known[k].user;
+			pass = d->known[k].pass;
+			break;
+		}
 	cctx_t c = {.d = d, .idx = idx, .s = s, .o = o, .a = a};
 	switch (s->svc) {
 	case VG_SVC_TELNET: c.try_ = try_telnet; c.proto = "telnet"; break;
 	case VG_SVC_FTP: c.try_ = try_ftp; c.proto = "ftp"; break;
 	case VG_SVC_SSH: c.try_ = try_ssh; c.proto = "ssh"; break;
-	default:
+	default: {
+		size_t n;
+		vg_resp_t r;
+		bool b, dg;
 		c.try_ = try_web;
 		c.proto = s->svc == VG_SVC_RTSP ? "rtsp" : "http";
 		snprintf(c.uri, sizeof(c.uri), "%s", d->auth_uri[idx]);
-		/* fetch a fresh challenge */
-		{
-			size_t n;
-			vg_resp_t r;
-			bool b, dg;
-			if (req(&c, s->svc == VG_SVC_RTSP ? "DESCRIBE" : "GET", c.uri, NULL, &n, &r) ||
-			    r.status != 401 || !pick_challenge(&r, &c.ch, &b, &dg)) {
-				vg_audit_add(a, "net.bruteforce", d->addr, VG_V_INCONCLUSIVE,
-					     "%s:%u: no authentication challenge for the lockout test", d->addr, s->port);
-				return;
-			}
+		if (req(&c, s->svc == VG_SVC_RTSP ? "DESCRIBE" : "GET", c.uri, NULL, &n, &r) ||
+		    r.status != 401 || !pick_challenge(&r, &c.ch, &b, &dg)) {
+			vg_audit_add(a, "net.bruteforce", t, VG_V_INCONCLUSIVE,
+				     "no authentication challenge for the lockout test");
+			return;
 		}
 	}
-	char t[64], why[160], rnd[17];
-	target_of(d, s, t, sizeof(t));
+	}
 	int64_t t0 = vg_now_ms();
 	for (int i = 0; i < 5; i++) {
 		vg_random_word(rnd, sizeof(rnd));
 		int r = attempt(&c, user, rnd, why, sizeof(why));
 		if (r == LR_LOCKED) {
 			vg_audit_add(a, "net.bruteforce", t, VG_V_PASS,
-				     "%s locked after %d failed logins in %.1f s (%s)", c.proto, i + 1,
+				     "%s locked after %d failed logins in %.1f s (%s)", c.proto, i,
 				     (double)(vg_now_ms() - t0) / 1000, why);
 			return;
 		}
@@ -1432,7 +1422,17 @@ static void bruteforce(vg_device_t *d, const vg_netopt_t *o, vg_audit_t *a)
 			     "%s locked after 5 failed logins in %.1f s (%s); lock duration not measured", c.proto, secs, why);
 	else
 		vg_audit_add(a, "net.bruteforce", t, VG_V_FAIL,
-			     "no lockout: a 6th login after 5 failures in %.1f s got the same answer (%s)", secs, why);
+			     "no lockout: a 6th login after 5 failures in %.1f s got the usual refusal (%s)", secs, why);
+}
+
+static void bruteforce(vg_device_t *d, const vg_netopt_t *o, vg_audit_t *a)
+{
+	if (!d->nauth_svc) {
+		vg_audit_add(a, "net.bruteforce", d->addr, VG_V_NOT_TESTED, "no service with a login to test");
+		return;
+	}
+	for (int i = 0; i < d->nauth_svc; i++)
+		bruteforce_svc(d, d->auth_svc[i], o, a);
 }
 
 int vg_net_check_device(vg_device_t *d, const vg_netopt_t *o, vg_audit_t *a)

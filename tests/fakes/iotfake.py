@@ -22,7 +22,8 @@ listener is up.  Kinds and options:
           (the port of the UPnP description, /desc.xml)
 "any" accepts every password (the negative-control case).
 """
-import argparse, base64, hashlib, os, socket, socketserver, ssl, sys, threading, time
+import argparse, base64, hashlib, os, socket, socketserver, ssl, sys, threading, time, warnings
+warnings.simplefilter('ignore', DeprecationWarning)
 
 IAC, DONT, DO, WONT, WILL = 255, 254, 253, 252, 251
 

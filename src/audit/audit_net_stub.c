@@ -121,9 +121,16 @@ WEAK int vg_audit_report(vg_audit_t *a, const vg_audit_out_t *o, char *err, size
 		if (o->summary)
 			printf("%-12s %-26s %-22s %s\n", vg_verdict_name(a->r[i].v), a->r[i].check,
 			       a->r[i].target, a->r[i].ev);
-		if (j)
-			fprintf(j, "%s{\"check\":\"%s\",\"target\":\"%s\",\"verdict\":\"%s\"}\n",
+		if (j) {
+			fprintf(j, "%s{\"check\":\"%s\",\"target\":\"%s\",\"verdict\":\"%s\",\"evidence\":\"",
 				i ? "," : "", a->r[i].check, a->r[i].target, vg_verdict_name(a->r[i].v));
+			for (const char *p = a->r[i].ev; *p; p++) {
+				if (*p == '"' || *p == '\\')
+					fputc('\\', j);
+				fputc((unsigned char)*p < 0x20 ? ' ' : *p, j);
+			}
+			fputs("\"}\n", j);
+		}
 	}
 	if (j) {
 		fprintf(j, "]}\n");

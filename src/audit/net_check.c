@@ -705,7 +705,7 @@ static int try_telnet(cctx_t *c, const char *user, const char *pass, char *why, 
 	int pc = telnet_wait(&cn, &tn, tx, &tl, sizeof(tx), c->o->timeout_ms, &closed);
 	char tail[80];
 	if (pc == VG_PR_SHELL) {
-		vg_printable(tx + (tl > 40 ? tl - 40 : 0), tl > 40 ? 40 : tl, tail, sizeof(tail));
+		vg_printable(tx + (tl > 60 ? tl - 60 : 0), tl > 60 ? 60 : tl, tail, sizeof(tail));
 		snprintf(why, wn, "shell prompt before any login: \"%s\"", tail);
 		res = LR_NOAUTH;
 		goto out;
@@ -722,6 +722,12 @@ static int try_telnet(cctx_t *c, const char *user, const char *pass, char *why, 
 		tl = 0;
 		pc = telnet_wait(&cn, &tn, tx, &tl, sizeof(tx), c->o->timeout_ms, &closed);
 	}
+	if (pc == VG_PR_LOCKED || pc == VG_PR_FAILED) {
+		vg_printable(tx + (tl > 60 ? tl - 60 : 0), tl > 60 ? 60 : tl, tail, sizeof(tail));
+		snprintf(why, wn, "after the user name: \"%s\"", tail);
+		res = pc == VG_PR_LOCKED ? LR_LOCKED : LR_FAIL;
+		goto out;
+	}
 	if (pc == VG_PR_PASSWORD) {
 		char line[160];
 		snprintf(line, sizeof(line), "%s\r\n", pass);
@@ -733,7 +739,7 @@ static int try_telnet(cctx_t *c, const char *user, const char *pass, char *why, 
 		res = closed ? LR_ERROR : LR_ERROR;
 		goto out;
 	}
-	vg_printable(tx + (tl > 40 ? tl - 40 : 0), tl > 40 ? 40 : tl, tail, sizeof(tail));
+	vg_printable(tx + (tl > 60 ? tl - 60 : 0), tl > 60 ? 60 : tl, tail, sizeof(tail));
 	if (pc == VG_PR_SHELL) {
 		snprintf(why, wn, "shell prompt \"%s\"", tail);
 		vg_conn_send(&cn, "exit\r\n", 6);

@@ -86,6 +86,8 @@ def telnet_handler(o, lock):
             s = self.request
             s.settimeout(10)
             try:
+                if lock.locked():
+                    s.sendall(b'\r\nAccount locked: too many login failures\r\n'); return
                 s.sendall(bytes([IAC, WILL, 1, IAC, WILL, 3]) + b'\r\nFakeCam login: ' if o.get('shell') != '1'
                           else bytes([IAC, WILL, 1]) + b'\r\nBusyBox v1.19.4 built-in shell (ash)\r\n# ')
                 if o.get('shell') == '1':
@@ -340,14 +342,28 @@ def udp_handler(o, ports):
                 s.sendto(r.encode(), self.client_address)
     return H
 
+LOG = None
+LOG_MU = threading.Lock()
+
+def log(what):
+    if LOG:
+        with LOG_MU, open(LOG, 'a') as f:
+            f.write(what + '\n')
+
 class TCPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     allow_reuse_address = True
     daemon_threads = True
     request_queue_size = 128
+    def verify_request(self, request, client_address):
+        log('tcp %s:%d' % self.server_address)
+        return True
 
 class UDPServer(socketserver.ThreadingMixIn, socketserver.UDPServer):
     allow_reuse_address = True
     daemon_threads = True
+    def verify_request(self, request, client_address):
+        log('udp %s:%d' % self.server_address)
+        return True
 
 def main():
     ap = argparse.ArgumentParser()
@@ -356,7 +372,10 @@ def main():
     ap.add_argument('--ready')
     ap.add_argument('--cert')
     ap.add_argument('--key')
+    ap.add_argument('--log', help='append one line per connection/datagram')
     a = ap.parse_args()
+    global LOG
+    LOG = a.log
     for ad in a.addr:
         if not ad.startswith('127.'):
             sys.exit('iotfake: loopback addresses only (127.0.0.0/8)')

@@ -99,6 +99,10 @@ int vg_net_discover(vg_device_t *d, const vg_netopt_t *o, vg_audit_t *a);
 int vg_net_check_service(vg_device_t *d, int idx, const vg_netopt_t *o, vg_audit_t *a);
 int vg_net_check_device(vg_device_t *d, const vg_netopt_t *o, vg_audit_t *a);
 
+/* vg_net_check_ids: every check id the network checks record, NULL-terminated
+ * (each must have a row in data/audit-map-net.tsv; a unit test checks it). */
+const char *const *vg_net_check_ids(void);
+
 /* vg_net_attempts: total login attempts made by this process (all threads). */
 unsigned long vg_net_attempts(void);
 

@@ -42,6 +42,18 @@ static atomic_ulong g_attempts;
 
 unsigned long vg_net_attempts(void) { return atomic_load(&g_attempts); }
 
+const char *const *vg_net_check_ids(void)
+{
+	static const char *const ids[] = {"net.ports", "net.cred.telnet", "net.cred.ftp",
+		"net.cred.ssh", "net.cred.http", "net.cred.rtsp", "net.cleartext.telnet",
+		"net.cleartext.ftp", "net.cleartext.http-basic", "net.cleartext.rtsp-basic",
+		"net.unauth.rtsp", "net.unauth.snapshot", "net.unauth.config", "net.upnp.exposed",
+		"net.onvif.exposed", "net.upnp.disclosure", "net.onvif.disclosure", "net.sadp.exposed",
+		"net.tls.version", "net.tls.key", "net.tls.expiry", "net.tls.selfsigned",
+		"net.ssh.algorithms", "net.bruteforce", "net.vuln.version", NULL};
+	return ids;
+}
+
 static const uint16_t iot_tcp[] = {21, 22, 23, 2323, 80, 443, 554, 8000, 8080, 8443, 34567, 37777};
 static const uint16_t iot_udp[] = {1900, 3702, 37020};
 

@@ -24,3 +24,27 @@ scope_file() {
 verdicts() {
   python3 "$ROOT/tests/fakes/verdicts.py" out.json "${1:-}"
 }
+# sshd_start [EXTRA sshd_config LINES]: Debian's OpenSSH server on 127.0.0.1 with its own
+# config and host key in $OUT (as root inside a private mount namespace, so that its
+# privilege separation directory /run/sshd exists without touching the system);
+# sets $sshd_port; stopped on exit.  Password logins of system accounts all fail
+# (no PAM, no root login, no test user is created).
+sshd_start() {
+  rm -f "$OUT/hostkey" "$OUT/hostkey.pub"
+  ssh-keygen -q -t ed25519 -N "" -f "$OUT/hostkey"
+  sshd_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  printf 'ListenAddress 127.0.0.1\nPort %s\nHostKey %s/hostkey\nPidFile %s/sshd.pid\nUsePAM no\nPasswordAuthentication yes\nPermitRootLogin no\nStrictModes no\n%s\n' \
+    "$sshd_port" "$OUT" "$OUT" "${1:-}" > "$OUT/sshd_config"
+  if [ "$(id -u)" = 0 ]; then
+    unshare -m sh -c 'mount -t tmpfs tmpfs /run && mkdir /run/sshd && exec /usr/sbin/sshd -D -e -f "$1"' sh "$OUT/sshd_config" > sshd.log 2>&1 &
+  else
+    /usr/sbin/sshd -D -e -f "$OUT/sshd_config" > sshd.log 2>&1 &
+  fi
+  sshd_pid=$!
+  trap 'st=$?; kill $sshd_pid 2>/dev/null; wait $sshd_pid 2>/dev/null || true; exit $st' EXIT
+  i=0
+  until grep -q "Server listening" sshd.log; do
+    sleep 0.1; i=$((i + 1))
+    if [ $i -gt 50 ]; then echo "sshd did not start"; cat sshd.log; exit 99; fi
+  done
+}

@@ -99,7 +99,8 @@ int vg_audit_addv(vg_audit_t *a, const char *check, const char *target, int verd
 	if (grow(a, 1))
 		return VG_ENOMEM;
 	vg_buf_t b = VG_BUF_INIT;
-	vg_buf_vaddf(&b, evidence_fmt ? evidence_fmt : "", ap);
+	if (evidence_fmt)
+		vg_buf_vaddf(&b, evidence_fmt, ap);
 	vg_buf_addc(&b, 0); /* make sure p is allocated even when empty */
 	if (b.oom) {
 		vg_buf_release(&b);

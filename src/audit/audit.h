@@ -56,7 +56,7 @@ void vg_audit_free(vg_audit_t *a);
 int vg_audit_add(vg_audit_t *a, const char *check, const char *target, int verdict,
 		 const char *evidence_fmt, ...) __attribute__((format(printf, 5, 6)));
 int vg_audit_addv(vg_audit_t *a, const char *check, const char *target, int verdict,
-		  const char *evidence_fmt, va_list ap);
+		  const char *evidence_fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* vg_audit_set_info: free-form key/value facts about the subject shown in
  * the report header (e.g. "model", "firmware", "scope_owner"). */

@@ -506,7 +506,7 @@ static int kdb_load(kdb_t *d, const char *path, char *err, size_t errlen)
 	if (r == VG_EIO && errno == ENOENT)
 		return 0;
 	if (r) {
-		snprintf(err, errlen, "%s: %s", path, vg_strerror(r));
+		snprintf(err, errlen, "%s: %s", path, r == VG_EIO ? strerror(errno) : vg_strerror(r));
 		return r;
 	}
 	unsigned long line = 0;
@@ -706,7 +706,8 @@ int vg_fw_audit(vg_audit_t *a, const char *path, const vg_fw_opts_t *o, char *er
 		char *t;
 		size_t len;
 		if ((r = vg_file_read(o->creds_path, 64u << 20, &t, &len))) {
-			snprintf(err, errlen, "%s: %s", o->creds_path, vg_strerror(r));
+			snprintf(err, errlen, "%s: %s", o->creds_path,
+				 r == VG_EIO ? strerror(errno) : vg_strerror(r));
 			return r;
 		}
 		r = vg_fw_creds_parse(&cr, o->creds_path, t, len, err, errlen);

@@ -7,6 +7,7 @@
  * (debug interfaces).
  *
  * A script line is cut at a comment, split into simple commands at ; & |
+ * (outside quotes)
  * and the first word after "exec", "nohup", "env" and VAR=value
  * assignments is the command; "kill telnetd", "echo telnetd" or
  * "[ -x /usr/sbin/telnetd ]" are therefore not starts.  All scanning is
@@ -134,9 +135,18 @@ static int scan_cmds(const char *s, const char *e, bool console, unsigned long l
 	int found = 0;
 	while (s < e) {
 		const char *q = s;
-		while (q < e && *q != ';' && *q != '&' && *q != '|' && *q != '`' && *q != '(' &&
-		       *q != ')')
-			q++;
+		char quote = 0;
+		for (; q < e; q++) {
+			if (quote) {
+				if (*q == quote)
+					quote = 0;
+			} else if (*q == '"' || *q == '\'') {
+				quote = *q;
+			} else if (*q == ';' || *q == '&' || *q == '|' || *q == '`' || *q == '(' ||
+				   *q == ')') {
+				break;
+			}
+		}
 		tok_t t[MAXTOK];
 		int n = tokens(s, q, t, MAXTOK);
 		int k = classify(t, n, console);

@@ -19,6 +19,7 @@
 
 #include <vigil/common.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,7 +324,7 @@ int vg_amap_add_file(vg_amap_t *m, const char *path, char *err, size_t errlen)
 	size_t len;
 	int r = vg_file_read(path, MAP_FILE_MAX, &data, &len);
 	if (r) {
-		snprintf(err, errlen, "%s: %s", path, vg_strerror(r));
+		snprintf(err, errlen, "%s: %s", path, r == VG_EIO ? strerror(errno) : vg_strerror(r));
 		return r;
 	}
 	r = vg_amap_load_checks(m, path, data, len, err, errlen);

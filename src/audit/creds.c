@@ -16,6 +16,7 @@
 #include <vigil/common.h>
 
 #include <fnmatch.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,7 +231,7 @@ int vg_creds_add_file(vg_creds_t *c, const char *path, char *err, size_t errlen)
 	size_t len;
 	int rc = vg_file_read(path, 16u << 20, &data, &len);
 	if (rc) {
-		snprintf(err, errlen, "%s: %s", path, vg_strerror(rc));
+		snprintf(err, errlen, "%s: %s", path, rc == VG_EIO ? strerror(errno) : vg_strerror(rc));
 		return rc;
 	}
 	rc = vg_creds_parse(c, path, data, len, err, errlen);

@@ -17,6 +17,7 @@
 #include <vigil/common.h>
 
 #include <stdbool.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,7 +216,7 @@ int vg_scope_load(vg_scope_t **out, const char *path, char *err, size_t errlen)
 	*out = NULL;
 	int rc = vg_file_read(path, 1u << 20, &data, &len);
 	if (rc) {
-		snprintf(err, errlen, "%s: %s", path, vg_strerror(rc));
+		snprintf(err, errlen, "%s: %s", path, rc == VG_EIO ? strerror(errno) : vg_strerror(rc));
 		return rc;
 	}
 	rc = vg_scope_parse(out, path, data, len, err, errlen);

@@ -21,6 +21,7 @@
 #include "audit/scope.h"
 #include "cmd/audit_cmd.h"
 #include "cmd/cmd.h"
+#include "dev/vuln.h"
 #include "lib/timefmt.h"
 
 #include <vigil/common.h>
@@ -54,6 +55,7 @@ static const char usage_text[] =
 	"      --max-attempts N    login attempts per service (default 200)\n"
 	"      --creds FILE        extra credential list (repeatable; same format as the built-in)\n"
 	"      --no-builtin-creds  do not use the built-in credential list\n"
+	"      --vulns FILE        extra vulnerable-version table (format of vigil's vulns.tsv)\n"
 	"      --allow-lockout-test  run the brute-force test (5 failed logins; may lock the\n"
 	"                          device for minutes)\n"
 	"      --max-parallel N    threads: devices and services checked at once (default 16)\n"
@@ -66,7 +68,7 @@ static const char usage_text[] =
 
 enum {
 	O_SCOPE = 256, O_JSON, O_HTML, O_PORTS, O_TIMEOUT, O_RATE, O_MAXATT, O_CREDS, O_NOBUILTIN,
-	O_LOCKOUT, O_PARALLEL, O_MAXTARGETS
+	O_LOCKOUT, O_PARALLEL, O_MAXTARGETS, O_VULNS
 };
 
 static const struct option long_opts[] = {
@@ -80,6 +82,7 @@ static const struct option long_opts[] = {
 	{"max-attempts", required_argument, NULL, O_MAXATT},
 	{"creds", required_argument, NULL, O_CREDS},
 	{"no-builtin-creds", no_argument, NULL, O_NOBUILTIN},
+	{"vulns", required_argument, NULL, O_VULNS},
 	{"allow-lockout-test", no_argument, NULL, O_LOCKOUT},
 	{"max-parallel", required_argument, NULL, O_PARALLEL},
 	{"max-targets", required_argument, NULL, O_MAXTARGETS},
@@ -179,6 +182,7 @@ int cmd_audit_device(int argc, char **argv)
 	const char *extra[16];
 	int nextra = 0;
 	bool builtin = true;
+	const char *vulns_path = NULL;
 	double v;
 	int parallel = 16;
 	long max_targets = 1024;
@@ -221,6 +225,7 @@ int cmd_audit_device(int argc, char **argv)
 			extra[nextra++] = optarg;
 			break;
 		case O_NOBUILTIN: builtin = false; break;
+		case O_VULNS: vulns_path = optarg; break;
 		case O_LOCKOUT: o.lockout_test = true; break;
 		case O_PARALLEL:
 			if (parse_num("--max-parallel", optarg, 1, 1024, &v))
@@ -306,6 +311,15 @@ int cmd_audit_device(int argc, char **argv)
 			goto out;
 		}
 	o.creds = creds;
+	vg_vulns_t *vulns = NULL;
+	if (vg_vulns_builtin(&vulns) || (vulns_path && vg_vulns_add(vulns, vulns_path, err, sizeof(err)))) {
+		vg_err("audit device: vulnerable-version table: %s", vulns ? err : "built-in table does not load");
+		vg_vulns_free(vulns);
+		vg_creds_free(creds);
+		goto out;
+	}
+	o.vulns = vulns;
+	o.vuln_text = vg_vuln_text;
 
 	char subject[256] = "";
 	for (int i = optind; i < argc; i++) {
@@ -323,6 +337,7 @@ int cmd_audit_device(int argc, char **argv)
 		free(r.dev);
 		free(r.jobs);
 		vg_creds_free(creds);
+		vg_vulns_free(vulns);
 		goto out;
 	}
 	char tmp[128], f[32], u[32];
@@ -335,6 +350,7 @@ int cmd_audit_device(int argc, char **argv)
 	}
 	vg_audit_set_info(r.all, "scope_file", scope_path);
 	vg_audit_set_info(r.all, "credentials_version", vg_creds_version(creds));
+	vg_audit_set_info(r.all, "vulns_version", vg_vulns_version(vulns));
 	snprintf(tmp, sizeof(tmp), "%.3g per second per service", o.rate);
 	vg_audit_set_info(r.all, "login_rate", tmp);
 	for (long i = 0; i < nips; i++)
@@ -375,6 +391,7 @@ int cmd_audit_device(int argc, char **argv)
 	free(r.jobs);
 	pthread_mutex_destroy(&r.mu);
 	vg_creds_free(creds);
+	vg_vulns_free(vulns);
 out:
 	free(ips);
 	vg_scope_free(scope);

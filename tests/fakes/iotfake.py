@@ -7,6 +7,7 @@ with --addr (all on 127.0.0.0/8).  Python 3 stdlib only.
 
   iotfake.py --addr 127.0.0.1 --ready FILE --svc KIND:PORT[:k=v,k=v...] ...
 
+Option values are %-decoded ("server=uc-httpd%201.0.0").
 PORT 0 picks a free port (single address only); the chosen ports are
 written to --ready FILE as "KIND=PORT" lines (in --svc order) once every
 listener is up.  Kinds and options:
@@ -22,7 +23,7 @@ listener is up.  Kinds and options:
           (the port of the UPnP description, /desc.xml)
 "any" accepts every password (the negative-control case).
 """
-import argparse, base64, hashlib, os, socket, socketserver, ssl, sys, threading, time, warnings
+import argparse, urllib.parse, base64, hashlib, os, socket, socketserver, ssl, sys, threading, time, warnings
 warnings.simplefilter('ignore', DeprecationWarning)
 
 IAC, DONT, DO, WONT, WILL = 255, 254, 253, 252, 251
@@ -49,7 +50,7 @@ def opts_of(s):
     d = {}
     for kv in filter(None, s.split(',')):
         k, _, v = kv.partition('=')
-        d[k] = v
+        d[k] = urllib.parse.unquote(v)
     return d
 
 def read_line(sock, buf, strip_iac=False, limit=4096):

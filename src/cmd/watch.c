@@ -15,6 +15,7 @@
 #include "cmd/config.h"
 #include "cmd/load.h"
 #include "cmd/watch_geo.h"
+#include "cmd/watch_hub.h"
 #include "net/reader.h"
 #include "net/source.h"
 #include "watch/block_nft.h"
@@ -71,6 +72,7 @@ static const char usage_text[] =
 	"      --block-timeout SECS  how long a blocked address stays (default 3600;\n"
 	"                          0 = until flushed)\n"
 	VG_WATCH_GEO_USAGE
+	VG_WATCH_HUB_USAGE
 	"history (for vigil hunt):\n"
 	"      --history DIR       keep observations (flows, DNS, SNI, Host) in DIR\n"
 	"      --history-days N    delete history older than N days (default 30)\n"
@@ -153,6 +155,7 @@ static const struct option long_opts[] = {
 	{"log-target", required_argument, NULL, O_LOG_TARGET},
 	{"config", required_argument, NULL, 'c'},
 	VG_WATCH_GEO_LONGOPTS
+	VG_WATCH_HUB_LONGOPTS
 	{"history", required_argument, NULL, O_HISTORY},
 	{"history-days", required_argument, NULL, O_HISTORY_DAYS},
 	{"history-max-bytes", required_argument, NULL, O_HISTORY_MAX},
@@ -174,6 +177,7 @@ typedef struct wopts {
 	bool block;
 	uint32_t block_timeout;
 	vg_watch_geo_t geo;
+	vg_watch_hub_t hub;
 	const char *history;
 	vg_hist_opts_t hist;
 } wopts_t;
@@ -410,6 +414,10 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 			break;
 		case 'h': fputs(usage_text, stdout); exit(VG_EXIT_OK);
 		default:
+			switch (vg_watch_hub_opt(&o->hub, c, optarg)) {
+			case 1: continue; /* a hub option */
+			case -1: return -1;
+			}
 			switch (vg_watch_geo_opt(&o->geo, argc, c, optarg)) {
 			case 1: break;
 			case 0: fputs(usage_text, stderr); /* fall through */
@@ -577,7 +585,7 @@ int cmd_watch(int argc, char **argv)
 
 	if (vg_cmd_config_expand(&av, "watch", long_opts, argc, argv))
 		return VG_EXIT_ERROR;
-	if (parse_opts(av.argc, av.argv, &o))
+	if (parse_opts(av.argc, av.argv, &o) || vg_watch_hub_feed_auth(&o.hub, &o.fcfg))
 		goto done;
 	if (o.fcfg.n_urls || o.fcfg.max_age_s) {
 		o.fcfg.files = o.feeds;
@@ -621,7 +629,7 @@ int cmd_watch(int argc, char **argv)
 		o.cfg.on_alert = on_alert;
 		o.cfg.action_ctx = &blk;
 	}
-	if (vg_watch_geo_start(&o.geo, &o.cfg, write_line, &out))
+	if (vg_watch_geo_start(&o.geo, &o.cfg, write_line, &out) || vg_watch_hub_start(&o.hub, &o.cfg))
 		goto done;
 	if (o.history) {
 		if ((r = vg_hist_open(&hist, o.history, &o.hist))) {
@@ -721,6 +729,7 @@ int cmd_watch(int argc, char **argv)
 	vg_watch_finish(w);
 	block_flush(&blk);
 	uint64_t foreign_alerts = vg_watch_geo_report(&o.geo, !o.quiet);
+	vg_watch_hub_stop(&o.hub, !o.quiet);
 	vg_watch_note_alerts(w, foreign_alerts);
 	vg_src_stats_t cs;
 	vg_src_get_stats(g_src, &cs);
@@ -767,6 +776,7 @@ done:
 		fclose(out.f);
 	vg_store_free(store);
 	vg_watch_geo_release(&o.geo);
+	vg_watch_hub_release(&o.hub);
 	free(o.reads);
 	free(o.feeds);
 	free(o.fcfg.urls);

@@ -114,10 +114,8 @@ static int read_token(vg_watch_hub_t *h)
 
 int vg_watch_hub_feed_auth(vg_watch_hub_t *h, vg_feedurl_cfg_t *fcfg)
 {
-	if (!h->url && (h->spool || h->spool_max || h->interval_s || h->ca)) {
-		vg_err("watch: --spool, --spool-max, --hub-interval and --hub-ca need --hub");
-		return -1;
-	}
+	/* --spool, --spool-max, --hub-interval and --hub-ca alone (set to their
+	 * defaults in a config file, say) do nothing without --hub */
 	if (h->url && !h->token_arg) {
 		vg_err("watch: --hub needs --token");
 		return -1;

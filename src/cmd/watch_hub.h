@@ -68,8 +68,8 @@ typedef struct vg_watch_hub {
  * handled, 0 not a hub option, -1 error (printed). */
 int vg_watch_hub_opt(vg_watch_hub_t *h, int c, const char *arg);
 
-/* vg_watch_hub_feed_auth: validate the hub options (spool options need
- * --hub, --hub needs --token), read the token, settle the sensor name,
+/* vg_watch_hub_feed_auth: validate the hub options (--hub needs --token;
+ * the other hub options alone are ignored), read the token, settle the sensor name,
  * and give --feed-url the token and sensor name (when --token or --sensor
  * was given).  Call once after option parsing.  0, or -1 (printed). */
 int vg_watch_hub_feed_auth(vg_watch_hub_t *h, vg_feedurl_cfg_t *fcfg);

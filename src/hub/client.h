@@ -41,12 +41,12 @@ typedef void (*vg_hub_log_fn)(void *ctx, int level, const char *msg);
 /* ---- aggregation --------------------------------------------------------------------- */
 
 /* One aggregated sighting; strings point into the table (valid until clear). */
-typedef struct vg_hub_sighting {
+typedef struct vg_hub_agg_entry {
 	const char *indicator, *type, *device_class;
 	int tlp;             /* strictest VG_TLP_* seen (0 = unset) */
 	uint64_t first_us, last_us;
 	uint64_t count;
-} vg_hub_sighting_t;
+} vg_hub_agg_entry_t;
 
 typedef struct vg_hub_agg vg_hub_agg_t;
 
@@ -66,7 +66,7 @@ int vg_hub_agg_add(vg_hub_agg_t *a, const char *indicator, const char *type,
 /* vg_hub_agg_count — entries in insertion order 0..count-1. */
 uint32_t vg_hub_agg_count(const vg_hub_agg_t *a);
 /* vg_hub_agg_get — entry i (< count), or NULL. */
-const vg_hub_sighting_t *vg_hub_agg_get(const vg_hub_agg_t *a, uint32_t i);
+const vg_hub_agg_entry_t *vg_hub_agg_get(const vg_hub_agg_t *a, uint32_t i);
 /* vg_hub_agg_dropped — sightings dropped since the table was created. */
 uint64_t vg_hub_agg_dropped(const vg_hub_agg_t *a);
 /* vg_hub_agg_clear — forget every entry (keeps the drop counter). */

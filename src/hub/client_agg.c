@@ -24,7 +24,7 @@
 #include <sys/random.h>
 
 typedef struct entry {
-	vg_hub_sighting_t s;
+	vg_hub_agg_entry_t s;
 	uint64_t hash;
 } entry_t;
 
@@ -85,7 +85,7 @@ void vg_hub_agg_clear(vg_hub_agg_t *a)
 uint32_t vg_hub_agg_count(const vg_hub_agg_t *a) { return a->n; }
 uint64_t vg_hub_agg_dropped(const vg_hub_agg_t *a) { return a->dropped; }
 
-const vg_hub_sighting_t *vg_hub_agg_get(const vg_hub_agg_t *a, uint32_t i)
+const vg_hub_agg_entry_t *vg_hub_agg_get(const vg_hub_agg_t *a, uint32_t i)
 {
 	return i < a->n ? &a->e[i].s : NULL;
 }
@@ -194,7 +194,7 @@ int vg_hub_batch_json(vg_buf_t *b, const char *batch_id, const char *sensor,
 	vg_jw_key(&w, "sightings");
 	vg_jw_arr(&w);
 	for (uint32_t i = from; i < from + n; i++) {
-		const vg_hub_sighting_t *s = &a->e[i].s;
+		const vg_hub_agg_entry_t *s = &a->e[i].s;
 		vg_jw_obj(&w);
 		vg_jw_kstr(&w, "indicator", s->indicator);
 		vg_jw_kstr(&w, "type", s->type);

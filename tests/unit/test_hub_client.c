@@ -64,7 +64,7 @@ static void test_agg_merge(void **st)
 	assert_int_equal(vg_hub_agg_add(a, "evil.example.com", "domain", "", VG_TLP_AMBER, T0), 0);
 	assert_int_equal(vg_hub_agg_add(a, "1.2.3.4", "ipv4", "unknown", VG_TLP_UNSET, T0 + 2), 0);
 	assert_int_equal(vg_hub_agg_count(a), 3);
-	const vg_hub_sighting_t *s = vg_hub_agg_get(a, 0);
+	const vg_hub_agg_entry_t *s = vg_hub_agg_get(a, 0);
 	assert_string_equal(s->indicator, "evil.example.com");
 	assert_string_equal(s->device_class, "camera");
 	assert_int_equal(s->count, 3);

@@ -20,7 +20,9 @@
 
 #include <libpq-fe.h>
 #include <openssl/sha.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,40 @@ int64_t db_now_us(void)
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+/* ---- SQL text ---- */
+
+static char acl_o[4096], acl_s[4096];
+static pthread_once_t acl_once = PTHREAD_ONCE_INIT;
+
+static void acl_init(void)
+{
+	vg_hub_acl_sql("o", "obj_recipients", 1, acl_o, sizeof acl_o);
+	vg_hub_acl_sql("s", "no_recipients", 1, acl_s, sizeof acl_s);
+}
+
+const char *db_acl_obj(void)
+{
+	pthread_once(&acl_once, acl_init);
+	return acl_o;
+}
+
+const char *db_acl_sight(void)
+{
+	pthread_once(&acl_once, acl_init);
+	return acl_s;
+}
+
+char *db_sqlf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = NULL;
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
 }
 
 /* ---- rows ---- */

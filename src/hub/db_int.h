@@ -97,6 +97,15 @@ int db_migrate(vg_hub_db_t *db);
 int db_audit_in(vg_hub_db_t *db, const vg_hub_principal_t *who, const char *action,
 		const char *object, const char *detail);
 
+/* db_acl_obj: the access condition (vg_hub_acl_sql) for objects aliased
+ * "o" (recipients in obj_recipients); db_acl_sight: for sightings aliased
+ * "s" (no recipients: the sighting org is the recipient).  The viewer org
+ * is parameter $1 in both.  Static strings, built once. */
+const char *db_acl_obj(void);
+const char *db_acl_sight(void);
+/* db_sqlf: format SQL TEXT (never values) into a malloc'd string. */
+char *db_sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* db_now: unix seconds; db_now_us: microseconds. */
 int64_t db_now(void);
 int64_t db_now_us(void);

@@ -203,7 +203,7 @@ void vg_watch_hub_stop(vg_watch_hub_t *h, bool summary)
 			(unsigned long long)st.rejected, (unsigned long long)st.retries,
 			(unsigned long long)st.pending);
 	if (st.pending && h->spool)
-		vg_warnx("watch: hub: %llu batch%s not yet acknowledged stay in %s for the next run",
+		vg_warnx("watch: hub: %llu batch%s not yet acknowledged kept in %s for the next run",
 			 (unsigned long long)st.pending, st.pending == 1 ? "" : "es", h->spool);
 	else if (st.pending)
 		vg_err("watch: hub: %llu batch%s not acknowledged are lost (no --spool)",

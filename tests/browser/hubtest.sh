@@ -9,6 +9,7 @@
 #   hub_start            # serve; sets HUB (base URL) and HUB_PID
 #   hubreq "$HUB/stats" -t "$T_READER"  ...
 #   hub_stop | hub_kill9
+#   HUB_PORT=$port hub_start   # again on the same port (after a stop)
 #
 # Orgs: authority (root, publishes), province-hcm (child of authority,
 # province HCM), province-hn (child of authority, province HN), vendor-x
@@ -94,7 +95,7 @@ hub_indicators() {
 
 hub_start() {
 	rm -f "$OUT/hub.port"
-	"$VIGIL" hub serve --listen 127.0.0.1:0 --db "$DB" --port-file "$OUT/hub.port" \
+	"$VIGIL" hub serve --listen "127.0.0.1:${HUB_PORT:-0}" --db "$DB" --port-file "$OUT/hub.port" \
 		--www "$ROOT/share/www" --feed-key "$OUT/feed.key" --threads 2 "$@" \
 		2>> "$OUT/hub.log" &
 	HUB_PID=$!

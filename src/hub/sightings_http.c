@@ -157,7 +157,7 @@ static int one(json_t *it, size_t i, vg_hub_sighting_t *s, vg_buf_t *arena, size
 		snprintf(w, sizeof w, "sightings[%zu].indicator", i);
 		if (r)
 			return fail(e, w, "not a valid indicator: %s", why ? why : "out of range");
-		return fail(e, w, "indicator is a %s, not a %s", vg_ind_type_name(ind->type), t);
+		return fail(e, w, "indicator is a %s; type says %s", vg_ind_type_name(ind->type), t);
 	}
 	FIELD("first_seen", fs, fsn);
 	int64_t t0, t1;

@@ -16,7 +16,7 @@
 # (another org of the community).  Tokens in $T_ADMIN $T_PUB (authority,
 # publisher) $T_SENSOR_HCM $T_SENSOR_HN (sensor) $T_READER_HCM $T_READER_X
 # (reader).  Indicators (collection apt): help.checkonl.org (GREEN),
-# 139.59.30.109:8090 (GREEN), secret-red.example (RED, owned by vendor-x:
+# 139.59.30.109 (GREEN), secret-red.example (RED, owned by vendor-x:
 # only vendor-x sees it).
 HUBREQ="python3 $ROOT/tests/browser/hubreq.py"
 HUB_PID=
@@ -79,8 +79,8 @@ hub_indicators() {
 		stix_indicator 0b5b5e1a-6c5e-4c1e-9b0a-000000000001 "APT32 C2 help.checkonl.org" \
 			"[domain-name:value = 'help.checkonl.org']" green
 		printf ','
-		stix_indicator 0b5b5e1a-6c5e-4c1e-9b0a-000000000002 "APT32 C2 139.59.30.109:8090" \
-			"[ipv4-addr:value = '139.59.30.109' AND network-traffic:dst_port = 8090]" green
+		stix_indicator 0b5b5e1a-6c5e-4c1e-9b0a-000000000002 "APT32 C2 139.59.30.109" \
+			"[ipv4-addr:value = '139.59.30.109']" green
 		printf ']}'
 	} > apt.json
 	hub_publish "$T_PUB" apt.json

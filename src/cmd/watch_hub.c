@@ -208,9 +208,12 @@ void vg_watch_hub_stop(vg_watch_hub_t *h, bool summary)
 	else if (st.pending)
 		vg_err("watch: hub: %llu batch%s not acknowledged are lost (no --spool)",
 		       (unsigned long long)st.pending, st.pending == 1 ? "" : "es");
-	if (st.dropped || st.spool_dropped)
-		vg_warnx("watch: hub: %llu sightings dropped (table full), %llu batches dropped (spool full)",
-			 (unsigned long long)st.dropped, (unsigned long long)st.spool_dropped);
+	if (st.dropped)
+		vg_warnx("watch: hub: %llu sighting%s dropped (aggregation table full)",
+			 (unsigned long long)st.dropped, st.dropped == 1 ? "" : "s");
+	if (st.spool_dropped)
+		vg_warnx("watch: hub: %llu batch%s dropped (spool full, --spool-max)",
+			 (unsigned long long)st.spool_dropped, st.spool_dropped == 1 ? "" : "es");
 }
 
 void vg_watch_hub_release(vg_watch_hub_t *h)

@@ -37,7 +37,6 @@ struct vg_hub_client {
 	pthread_spinlock_t lock;
 	vg_hub_agg_t *cur, *spare;   /* cur: packet thread under lock; spare: sender */
 	atomic_uint_fast64_t sightings;
-	uint64_t dropped_seen;       /* sender: drops already counted */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool stop, stopped, started;
@@ -96,14 +95,13 @@ static void harvest(vg_hub_client_t *c)
 	c->cur = c->spare;
 	c->spare = full;
 	pthread_spin_unlock(&c->lock);
-	/* drops are counted by whichever table saw them */
-	uint64_t d = vg_hub_agg_dropped(c->cur) + vg_hub_agg_dropped(full);
-	if (d > c->dropped_seen) {
+	/* `full` is the sender's now: its drops are read (and reset by clear) here */
+	uint64_t d = vg_hub_agg_dropped(full);
+	if (d) {
 		logf_(c, VG_HUB_LOG_WARN,
 		      "hub: %llu sightings dropped: aggregation table full (%u entries per interval)",
-		      (unsigned long long)(d - c->dropped_seen), c->cfg.max_entries);
-		count(c, &c->st.dropped, d - c->dropped_seen);
-		c->dropped_seen = d;
+		      (unsigned long long)d, c->cfg.max_entries);
+		count(c, &c->st.dropped, d);
 	}
 	uint32_t n = vg_hub_agg_count(full);
 	for (uint32_t from = 0; from < n; from += VG_HUB_BATCH_MAX) {

@@ -67,9 +67,9 @@ int vg_hub_agg_add(vg_hub_agg_t *a, const char *indicator, const char *type,
 uint32_t vg_hub_agg_count(const vg_hub_agg_t *a);
 /* vg_hub_agg_get — entry i (< count), or NULL. */
 const vg_hub_agg_entry_t *vg_hub_agg_get(const vg_hub_agg_t *a, uint32_t i);
-/* vg_hub_agg_dropped — sightings dropped since the table was created. */
+/* vg_hub_agg_dropped — sightings dropped since the last clear. */
 uint64_t vg_hub_agg_dropped(const vg_hub_agg_t *a);
-/* vg_hub_agg_clear — forget every entry (keeps the drop counter). */
+/* vg_hub_agg_clear — forget every entry and the drop counter. */
 void vg_hub_agg_clear(vg_hub_agg_t *a);
 /* vg_hub_agg_free — NULL ok. */
 void vg_hub_agg_free(vg_hub_agg_t *a);

@@ -75,6 +75,7 @@ void vg_hub_agg_free(vg_hub_agg_t *a)
 
 void vg_hub_agg_clear(vg_hub_agg_t *a)
 {
+	a->dropped = 0;
 	if (!a->n)
 		return;
 	memset(a->idx, 0, ((size_t)a->mask + 1) * sizeof *a->idx);

@@ -135,7 +135,8 @@ static void srv_start(const int *script, int n)
 {
 	memset(&S, 0, sizeof S);
 	pthread_mutex_init(&S.mu, NULL);
-	memcpy(S.script, script, (size_t)n * sizeof *script);
+	if (n)
+		memcpy(S.script, script, (size_t)n * sizeof *script);
 	S.n_script = n;
 	struct sockaddr_in sa;
 	memset(&sa, 0, sizeof sa);
@@ -173,7 +174,7 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-static vg_hub_client_t *client(void)
+static vg_hub_client_t *client_n(uint32_t max_entries)
 {
 	char url[64];
 	snprintf(url, sizeof url, "http://127.0.0.1:%u/", S.port);
@@ -186,10 +187,13 @@ static vg_hub_client_t *client(void)
 	cfg.backoff_max_s = 1;
 	cfg.timeout_s = 5;
 	cfg.log = logcb;
+	cfg.max_entries = max_entries;
 	vg_hub_client_t *c = NULL;
 	assert_int_equal(vg_hub_client_start(&c, &cfg), 0);
 	return c;
 }
+
+static vg_hub_client_t *client(void) { return client_n(0); }
 
 /* feed sightings for about ms milliseconds; returns how many */
 static long long feed(vg_hub_client_t *c, int ms)
@@ -275,6 +279,27 @@ static void test_reject_not_retried(void **st)
 	srv_stop();
 }
 
+/* Rule: new keys beyond the table's size in one interval are dropped,
+ * counted and warned about; known keys still count. */
+static void test_table_full_counted(void **st)
+{
+	srv_start(NULL, 0);
+	logs[0] = 0;
+	vg_hub_client_t *c = client_n(2);
+	const char *k[] = {"a.example", "b.example", "c.example", "a.example", "d.example"};
+	for (int i = 0; i < 5; i++)
+		vg_hub_client_sighting(c, k[i], "domain", NULL, VG_TLP_GREEN, 1795777200000000ull);
+	vg_hub_client_stop(c);
+	vg_hub_client_stats_t cs;
+	vg_hub_client_get_stats(c, &cs);
+	assert_int_equal(cs.sightings, 5);
+	assert_int_equal(cs.dropped, 2);
+	assert_int_equal(S.total, 3);
+	assert_non_null(strstr(logs, "1 hub: 2 sightings dropped: aggregation table full (2 entries per interval)"));
+	vg_hub_client_free(c);
+	srv_stop();
+}
+
 /* Rule: start refuses a missing URL or sensor name. */
 static void test_start_args(void **st)
 {
@@ -293,6 +318,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_retry_during_run),
 		cmocka_unit_test(test_reject_not_retried),
+		cmocka_unit_test(test_table_full_counted),
 		cmocka_unit_test(test_start_args),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,7 +17,11 @@
  * once; the second insert wins, same bytes).  A seq bump (any change of the
  * collection, hub/db.h) makes older entries of that (feed, class)
  * unreachable; they are dropped at the next insert.
- * X-Vigil-Sensor on a request records the sensor's pull (freshness).
+ * X-Vigil-Sensor on a request records the sensor's pull (freshness): a
+ * database write only when the (org, sensor, feed) pair pulls a new seq or
+ * its last record is older than VG_HUB_PULL_REFRESH_S, so a polling fleet
+ * does not turn the 304 path into a write per request (a small bounded
+ * table remembers the last record per pair; cleared when full).
  */
 #include "hub/routes_cli.h"
 #include "hub/db.h"
@@ -92,6 +96,48 @@ uint64_t vg_hub_access_class(const vg_hub_principal_t *p)
 	h = vg_hash64(p->anc_groups, p->n_anc_groups * sizeof p->anc_groups[0], h ^ 2);
 	h = vg_hash64(p->communities, p->n_communities * sizeof p->communities[0], h ^ 3);
 	return h;
+}
+
+/* ---- sensor pulls: write-behind filter ---------------------------------------------- */
+
+#define PULLS_MAX 4096u /* power of two */
+
+typedef struct pull {
+	uint64_t key;  /* hash of (org, sensor, feed); 0 = empty */
+	int64_t seq, when;
+} pull_t;
+
+static pthread_mutex_t p_mu = PTHREAD_MUTEX_INITIALIZER;
+static pull_t p_tab[PULLS_MAX];
+static unsigned p_n;
+
+/* true when this pull must be written (and remembers it as written) */
+static bool pull_due(int64_t org, const char *sensor, const char *feed, int64_t seq, int64_t now)
+{
+	uint64_t k = vg_hash64(&org, sizeof org, 0x9011);
+	k = vg_hash64(sensor, strlen(sensor), k);
+	k = vg_hash64(feed, strlen(feed), k ^ 0x5eed) | 1;
+	bool due = true;
+	pthread_mutex_lock(&p_mu);
+	if (p_n >= PULLS_MAX / 2) { /* keep probes short: forget everything */
+		memset(p_tab, 0, sizeof p_tab);
+		p_n = 0;
+	}
+	unsigned i = (unsigned)k & (PULLS_MAX - 1);
+	while (p_tab[i].key && p_tab[i].key != k)
+		i = (i + 1) & (PULLS_MAX - 1);
+	if (!p_tab[i].key) {
+		p_tab[i].key = k;
+		p_n++;
+	} else if (p_tab[i].seq == seq && now - p_tab[i].when < VG_HUB_PULL_REFRESH_S) {
+		due = false;
+	}
+	if (due) {
+		p_tab[i].seq = seq;
+		p_tab[i].when = now;
+	}
+	pthread_mutex_unlock(&p_mu);
+	return due;
 }
 
 /* ---- rendering ----------------------------------------------------------------------- */
@@ -327,10 +373,9 @@ int vg_hub_feeds_get(vg_hub_req_t *req, vg_hub_resp_t *resp)
 	if (rc)
 		return rc;
 	const char *sensor = vg_hub_req_header(req, "X-Vigil-Sensor");
-	if (sensor && *sensor && !sig &&
-	    (rc = vg_hub_db_sensor_pull(db, who, sensor, name, info.seq,
-					vg_hub_req_now(req) / 1000000)) &&
-	    rc != VG_EINVAL)
+	int64_t now = vg_hub_req_now(req) / 1000000;
+	if (sensor && *sensor && !sig && pull_due(who->org_id, sensor, name, info.seq, now) &&
+	    (rc = vg_hub_db_sensor_pull(db, who, sensor, name, info.seq, now)) && rc != VG_EINVAL)
 		return rc;
 	const vg_hub_t *hub = vg_hub_req_hub(req);
 	uint64_t cls = vg_hub_access_class(who);

@@ -20,6 +20,9 @@
 /* Feed cache defaults: rendered (feed, access class) versions kept. */
 #define VG_HUB_FEED_CACHE_ENTRIES 64u
 #define VG_HUB_FEED_CACHE_BYTES ((uint64_t)1 << 30)
+/* A sensor's repeated pull of the same feed version is written at most
+ * this often (seconds); a new seq is written at once. */
+#define VG_HUB_PULL_REFRESH_S 60
 /* /stats: the longest period, in days (default 30). */
 #define VG_HUB_STATS_DAYS_MAX 366
 

@@ -137,8 +137,8 @@ static int one(json_t *it, size_t i, vg_hub_sighting_t *s, vg_buf_t *arena, size
 	snprintf(w, sizeof w, "sightings[%zu]", i);
 	if (!json_is_object(it))
 		return fail(e, w, "a sighting must be an object");
-	const char *v, *t, *fs, *ls, *dc, *tl;
-	size_t vn, tn, fsn, lsn, dcn, tln;
+	const char *v = NULL, *t = NULL, *fs = NULL, *ls = NULL, *dc = NULL, *tl = NULL;
+	size_t vn = 0, tn = 0, fsn = 0, lsn = 0, dcn = 0, tln = 0;
 #define FIELD(k, p, n)                                                  \
 	do {                                                            \
 		snprintf(w, sizeof w, "sightings[%zu].%s", i, k);       \
@@ -208,8 +208,8 @@ static int validate(json_t *j, const char *hdr_sensor, vg_hub_sighting_batch_t *
 {
 	if (!json_is_object(j))
 		return fail(e, "", "the body must be a JSON object");
-	const char *id, *sensor = hdr_sensor ? hdr_sensor : "";
-	size_t idn, sn;
+	const char *id = NULL, *sensor = hdr_sensor ? hdr_sensor : "";
+	size_t idn = 0, sn = 0;
 	if (get_str(j, "batch_id", "batch_id", &id, &idn, e))
 		return -1;
 	if (!idn || idn > BATCH_ID_MAX || !id_chars(id))

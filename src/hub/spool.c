@@ -218,7 +218,7 @@ static int scan_dir(vg_hub_spool_t *s)
 			      nm);
 			continue;
 		}
-		snprintf(it.name, sizeof it.name, "%s", nm);
+		memcpy(it.name, nm, strlen(nm) + 1); /* < NAME_MAX_LEN, checked above */
 		if (seq >= s->next_seq)
 			s->next_seq = seq + 1;
 		if (n == cap) {
@@ -233,7 +233,7 @@ static int scan_dir(vg_hub_spool_t *s)
 		v[n++] = it;
 	}
 	closedir(d);
-	if (!rc)
+	if (!rc && n)
 		qsort(v, n, sizeof *v, cmp_item);
 	for (size_t i = 0; !rc && i < n; i++) {
 		size_t len = 0;

@@ -11,7 +11,9 @@
  * Extractors run with fork/execvp (no shell), stdin /dev/null, output to a
  * log file in our temporary directory, RLIMIT_FSIZE (max_out_file), their
  * own process group, and a wall-clock timeout after which the group is
- * killed.  The extracted tree is then made readable and writable for us
+ * killed; a squashfs whose superblock announces more inodes than
+ * --max-files is not extracted at all (the total size written is otherwise
+ * bounded only per file).  The extracted tree is then made readable and writable for us
  * (files u+r, directories u+rwx) so the walk can read it and fw_close can
  * delete it; the user's own directories are never modified.
  * Also here: the confined resolver (symlinks never lead out of the root)
@@ -233,8 +235,18 @@ int fw_open(const char *path, const vg_fw_opts_t *o, fw_input_t *in, char *err, 
 	}
 	long long sq = fw_squashfs_find(p, n);
 	double h = fw_entropy(p, n < (1u << 20) ? n : (1u << 20));
+	uint32_t inodes = 0;
+	if (sq >= 0 && !memcmp(p + sq, "hsqs", 4))
+		inodes = le32(p + sq + 4);
 	if (n)
 		munmap((void *)p, n);
+	if (inodes > o->max_files) {
+		in->state = FW_FAILED;
+		snprintf(in->how, sizeof(in->how),
+			 "squashfs at offset %lld not extracted: %u inodes exceed --max-files %zu", sq,
+			 inodes, o->max_files);
+		return 0;
+	}
 	const char *td = o->tmpdir ? o->tmpdir : getenv("TMPDIR");
 	if (!td || !*td)
 		td = "/tmp";

@@ -57,27 +57,30 @@ double fw_entropy(const uint8_t *p, size_t n)
 
 static uint32_t le32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
 
+/* Little-endian squashfs 4 ("hsqs"): version 4.0 and a power-of-two block
+ * size of 4 KiB..1 MiB.  Big-endian "sqsh" (squashfs 1-3 of old vendor
+ * trees) is only taken when no little-endian superblock exists, since its
+ * check is weaker. */
 long long fw_squashfs_find(const uint8_t *p, size_t n)
 {
-	for (size_t off = 0; off + 96 <= n;) {
-		const uint8_t *a = memmem(p + off, n - off, "hsqs", 4);
-		const uint8_t *b = memmem(p + off, n - off, "sqsh", 4);
-		const uint8_t *h = a && (!b || a < b) ? a : b;
-		if (!h || (size_t)(h - p) + 96 > n)
-			return -1;
-		off = (size_t)(h - p);
-		if (h == a) {
-			uint32_t bs = le32(h + 12);
-			unsigned major = h[28] | h[29] << 8;
-			if (major == 4 && bs >= 4096 && bs <= (1u << 20) && !(bs & (bs - 1)))
-				return (long long)off;
-		} else {
-			unsigned major = h[28] << 8 | h[29];
-			if (major >= 1 && major <= 4)
-				return (long long)off;
+	for (int be = 0; be < 2; be++)
+		for (size_t off = 0; off + 96 <= n;) {
+			const uint8_t *h = memmem(p + off, n - off, be ? "sqsh" : "hsqs", 4);
+			if (!h || (size_t)(h - p) + 96 > n)
+				break;
+			off = (size_t)(h - p);
+			if (!be) {
+				uint32_t bs = le32(h + 12);
+				unsigned major = h[28] | h[29] << 8;
+				if (major == 4 && bs >= 4096 && bs <= (1u << 20) && !(bs & (bs - 1)))
+					return (long long)off;
+			} else {
+				unsigned major = h[28] << 8 | h[29];
+				if (major >= 1 && major <= 3)
+					return (long long)off;
+			}
+			off++;
 		}
-		off++;
-	}
 	return -1;
 }
 

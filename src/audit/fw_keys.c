@@ -1,31 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * fw_keys.c — private keys stored in a firmware image (5.4-3 / 5.4-4: a
- * key in the image is the same on every device that runs it).
- *
- * Two finders over the bytes of one file:
- *  - PEM: "-----BEGIN <label>-----" blocks whose label names a private key;
- *    the block must parse with PEM_read_bio_PrivateKey (no passphrase:
- *    the callback refuses), so a key-shaped string in a man page or a
- *    truncated block is not a finding.  Encrypted PEM (ENCRYPTED PRIVATE
- *    KEY, Proc-Type: 4,ENCRYPTED) is reported as encrypted, unparsed.
- *  - DER: an ASN.1 walk: at each 0x30 a definite-length SEQUENCE that fits
- *    and whose children tile it exactly, with the shape of PKCS#1 (version
- *    0 and 8 more INTEGERs for RSA, 5 for DSA, the modulus >= 512 bits),
- *    PKCS#8 (INTEGER, SEQUENCE AlgorithmIdentifier, OCTET STRING, optional
- *    [0] attributes / [1] public key) or SEC1 (version 1, OCTET STRING of
- *    16..66 bytes, optional [0] parameters and [1] public key), is handed to d2i_AutoPrivateKey over exactly its bytes; at
- *    most max_cand candidates per file reach OpenSSL.  A verified key is
- *    skipped over whole, so its inner SEQUENCEs are not re-reported.
- *  - SSH: OpenSSH "BEGIN OPENSSH PRIVATE KEY" blocks (openssh-key-v1,
- *    cipher "none" = unencrypted) and Dropbear host key files (a whole file
- *    of SSH wire fields: type, public and private numbers, nothing more).
- * The public half's DER SubjectPublicKeyInfo is hashed (SHA-256) so the
- * same key can be recognised across images (--keys-db); SSH keys hash their
- * SSH public key blob instead (the base of ssh-keygen's SHA256 fingerprint),
- * so an OpenSSH and a Dropbear copy of one key match each other.  Bytes are read
- * through vg_rd_t only; OpenSSL's error queue is cleared after failures.
- * Reentrant.
+ * key in the image is the same on every device that runs it).  Finders:
+ *  - PEM blocks labelled as private keys that parse with no passphrase
+ *    (a key-shaped string or a truncated block is no finding); encrypted
+ *    PEM (ENCRYPTED PRIVATE KEY, Proc-Type: 4,ENCRYPTED) is reported
+ *    encrypted, unparsed.
+ *  - DER by an ASN.1 walk: at each 0x30, a SEQUENCE that fits, whose
+ *    children tile it exactly with the shape of PKCS#1 (9 INTEGERs RSA, 6
+ *    DSA), PKCS#8 or SEC1, goes to d2i_AutoPrivateKey over exactly its
+ *    bytes (at most max_cand per file); a verified key is skipped whole.
+ *  - SSH: openssh-key-v1 blocks (cipher "none" = unencrypted) and Dropbear
+ *    host key files (SSH wire fields filling the whole file).
+ * Fingerprint: SHA-256 of the DER SubjectPublicKeyInfo, or for SSH keys of
+ * the SSH public key blob (ssh-keygen's), so copies of one key match across
+ * images (--keys-db).  Bytes are read through vg_rd_t only; OpenSSL's error
+ * queue is cleared after failures.  Reentrant.
  */
 #include "audit/fw.h"
 

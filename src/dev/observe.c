@@ -10,7 +10,9 @@
  * "HTTP/1." UDP answers to M-SEARCH from any port), 3702 WS-Discovery,
  * 37020 SADP; TCP: SERVICE on SYN-ACK or first server data, the first
  * server bytes (banners), and a few client packets of HTTP/RTSP/FTP flows
- * (clear-text logins, RTSP DESCRIBE).  Per-flow progress lives in the
+ * (clear-text logins, RTSP DESCRIBE); an HTTP/RTSP response sent by a
+ * flow's "client" (capture started mid-flow) is read as the server's.
+ * Per-flow progress lives in the
  * caller's *flow_bits: once a flow is done (VG_DEVF_DONE) its packets cost
  * one test.  A UDP flow's first answer gives SERVICE "udp/PORT".
  * Invariants: no allocation, no global state (thread-safe with one scratch
@@ -471,6 +473,19 @@ static int observe_tcp(const vg_pkt_t *p, const vg_flow_t *f, int dir, uint32_t 
 			e->s.proto = 6;
 			vg_dev_banner_server(e, pl, n, p->sport, bits);
 		}
+	} else if (n >= 8 && !(*bits & VG_DEVF_SRV) &&
+		   (!memcmp(pl, "HTTP/1.", 7) || !memcmp(pl, "RTSP/1.", 7))) {
+		/* a response from the "client": the capture started mid-flow
+		 * and the flow's direction is reversed; the sender is the server */
+		if (!(*bits & VG_DEVF_SVC)) {
+			*bits |= VG_DEVF_SVC;
+			service(e, p);
+		}
+		as_device(e, p, true, false);
+		e->s.port = p->sport;
+		e->s.proto = 6;
+		vg_dev_banner_server(e, pl, n, p->sport, bits);
+		*bits |= VG_DEVF_CLI;
 	} else if (n && !(*bits & VG_DEVF_CLI)) {
 		as_device(e, p, false, false);
 		e->s.port = p->dport;

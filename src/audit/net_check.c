@@ -512,13 +512,14 @@ typedef struct cctx {
 	int cseq;
 } cctx_t;
 
+/* Pacing: the next attempt starts at least 1/rate s after the previous one
+ * ENDED, so the device never sees two logins closer than 1/rate s, whatever
+ * the network jitter (the rate is an upper bound, measured at the device). */
 static void pace(cctx_t *c)
 {
-	int64_t iv = c->o->rate > 0 ? (int64_t)(1000.0 / c->o->rate) : 0;
 	int64_t now = vg_now_ms();
 	if (now < c->next_at)
 		vg_sleep_ms(c->next_at - now);
-	c->next_at = vg_now_ms() + iv;
 	c->attempts++;
 	atomic_fetch_add(&g_attempts, 1);
 }
@@ -527,7 +528,10 @@ static int attempt(cctx_t *c, const char *user, const char *pass, char *why, siz
 {
 	pace(c);
 	why[0] = 0;
-	return c->try_(c, user, pass, why, wn);
+	int r = c->try_(c, user, pass, why, wn);
+	int64_t iv = c->o->rate > 0 ? (int64_t)(1000.0 / c->o->rate + 0.999) : 0;
+	c->next_at = vg_now_ms() + iv;
+	return r;
 }
 
 static void note_lock(cctx_t *c, const char *why)

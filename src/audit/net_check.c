@@ -569,6 +569,11 @@ static void cred_loop(cctx_t *c)
 	target_of(c->d, c->s, t, sizeof(t));
 	const vg_creds_t *cl = c->o->creds;
 	size_t total = vg_creds_count(cl);
+	/* the identity may grow while other services of the device run: snapshot it */
+	char ident[sizeof(c->d->identity)];
+	pthread_mutex_lock(&c->d->lock);
+	memcpy(ident, c->d->identity, sizeof(ident));
+	pthread_mutex_unlock(&c->d->lock);
 	int tried = 0, errors = 0, fails = 0;
 	/* distinct (user, pass) pairs only */
 	const vg_cred_t **seen = calloc(total ? total : 1, sizeof(*seen));
@@ -576,7 +581,7 @@ static void cred_loop(cctx_t *c)
 	add_auth_svc(c, NULL, NULL);
 	for (size_t i = 0; i < total; i++) {
 		const vg_cred_t *cr = vg_creds_get(cl, i);
-		if (!vg_cred_applies(cr, c->proto, c->d->identity))
+		if (!vg_cred_applies(cr, c->proto, ident))
 			continue;
 		bool dup = false;
 		for (size_t k = 0; seen && k < nseen && !dup; k++)

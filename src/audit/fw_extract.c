@@ -11,7 +11,9 @@
  * Extractors run with fork/execvp (no shell), stdin /dev/null, output to a
  * log file in our temporary directory, RLIMIT_FSIZE (max_out_file), their
  * own process group, and a wall-clock timeout after which the group is
- * killed.  The extracted tree is then made readable and writable for us
+ * killed; a squashfs whose superblock announces more inodes than
+ * --max-files is not extracted at all (the total size written is otherwise
+ * bounded only per file).  The extracted tree is then made readable and writable for us
  * (files u+r, directories u+rwx) so the walk can read it and fw_close can
  * delete it; the user's own directories are never modified.
  * Also here: the confined resolver (symlinks never lead out of the root)
@@ -55,27 +57,30 @@ double fw_entropy(const uint8_t *p, size_t n)
 
 static uint32_t le32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
 
+/* Little-endian squashfs 4 ("hsqs"): version 4.0 and a power-of-two block
+ * size of 4 KiB..1 MiB.  Big-endian "sqsh" (squashfs 1-3 of old vendor
+ * trees) is only taken when no little-endian superblock exists, since its
+ * check is weaker. */
 long long fw_squashfs_find(const uint8_t *p, size_t n)
 {
-	for (size_t off = 0; off + 96 <= n;) {
-		const uint8_t *a = memmem(p + off, n - off, "hsqs", 4);
-		const uint8_t *b = memmem(p + off, n - off, "sqsh", 4);
-		const uint8_t *h = a && (!b || a < b) ? a : b;
-		if (!h || (size_t)(h - p) + 96 > n)
-			return -1;
-		off = (size_t)(h - p);
-		if (h == a) {
-			uint32_t bs = le32(h + 12);
-			unsigned major = h[28] | h[29] << 8;
-			if (major == 4 && bs >= 4096 && bs <= (1u << 20) && !(bs & (bs - 1)))
-				return (long long)off;
-		} else {
-			unsigned major = h[28] << 8 | h[29];
-			if (major >= 1 && major <= 4)
-				return (long long)off;
+	for (int be = 0; be < 2; be++)
+		for (size_t off = 0; off + 96 <= n;) {
+			const uint8_t *h = memmem(p + off, n - off, be ? "sqsh" : "hsqs", 4);
+			if (!h || (size_t)(h - p) + 96 > n)
+				break;
+			off = (size_t)(h - p);
+			if (!be) {
+				uint32_t bs = le32(h + 12);
+				unsigned major = h[28] | h[29] << 8;
+				if (major == 4 && bs >= 4096 && bs <= (1u << 20) && !(bs & (bs - 1)))
+					return (long long)off;
+			} else {
+				unsigned major = h[28] << 8 | h[29];
+				if (major >= 1 && major <= 3)
+					return (long long)off;
+			}
+			off++;
 		}
-		off++;
-	}
 	return -1;
 }
 
@@ -233,8 +238,18 @@ int fw_open(const char *path, const vg_fw_opts_t *o, fw_input_t *in, char *err, 
 	}
 	long long sq = fw_squashfs_find(p, n);
 	double h = fw_entropy(p, n < (1u << 20) ? n : (1u << 20));
+	uint32_t inodes = 0;
+	if (sq >= 0 && !memcmp(p + sq, "hsqs", 4))
+		inodes = le32(p + sq + 4);
 	if (n)
 		munmap((void *)p, n);
+	if (inodes > o->max_files) {
+		in->state = FW_FAILED;
+		snprintf(in->how, sizeof(in->how),
+			 "squashfs at offset %lld not extracted: %u inodes exceed --max-files %zu", sq,
+			 inodes, o->max_files);
+		return 0;
+	}
 	const char *td = o->tmpdir ? o->tmpdir : getenv("TMPDIR");
 	if (!td || !*td)
 		td = "/tmp";

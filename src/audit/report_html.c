@@ -40,7 +40,7 @@ static const char css[] =
 	"body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
 	"h1{font-size:1.4em}table{border-collapse:collapse;width:100%;margin:1em 0}"
 	"th,td{border:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top;"
-	"font-size:.9em}th{background:#f0f0f0}.fail{background:#fdecea}"
+	"font-size:.9em}td.ev{overflow-wrap:anywhere;min-width:30em}th{background:#f0f0f0}.fail{background:#fdecea}"
 	".inc{background:#fff8e1}.pass{background:#edf7ed}.nt{color:#777}"
 	"ul{margin:0;padding-left:1.2em}code{font-size:.95em}"
 	"dl{display:grid;grid-template-columns:max-content auto;gap:2px 1em}dt{font-weight:bold}";
@@ -138,7 +138,7 @@ int audit_write_html(const vg_audit_t *a, const vg_aprov_t *pv, const char *path
 		esc(&b, p->owasp);
 		vg_buf_adds(&b, "</td><td>");
 		esc(&b, p->nist);
-		vg_buf_adds(&b, "</td><td>");
+		vg_buf_adds(&b, "</td><td class=\"ev\">");
 		if (pv[i].nres) {
 			vg_buf_adds(&b, "<ul>");
 			for (size_t j = 0; j < pv[i].nres; j++)

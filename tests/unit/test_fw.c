@@ -11,7 +11,8 @@
  * strings; private keys: PEM PKCS#1/PKCS#8/SEC1 parse, encrypted PEM is
  * reported encrypted, a fake or truncated PEM is not reported, DER
  * PKCS#1/PKCS#8/SEC1 found by the ASN.1 walk inside noise with the same
- * fingerprint as the PEM of the same key; squashfs superblock search and
+ * fingerprint as the PEM of the same key; Dropbear and OpenSSH keys;
+ * squashfs superblock search and
  * entropy; the resolver never leaves the root.
  */
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 #include "audit/fw_int.h"
 #include "vigil/common.h"
 
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -415,6 +417,89 @@ static void test_keys_der(void **st)
 	EVP_PKEY_free(ec);
 }
 
+static size_t put_str(uint8_t *o, const void *p, size_t n)
+{
+	o[0] = (uint8_t)(n >> 24), o[1] = (uint8_t)(n >> 16), o[2] = (uint8_t)(n >> 8), o[3] = (uint8_t)n;
+	memcpy(o + 4, p, n);
+	return 4 + n;
+}
+
+static size_t put_mp(uint8_t *o, const BIGNUM *bn)
+{
+	uint8_t b[600];
+	int n = BN_bn2bin(bn, b + 1);
+	b[0] = 0;
+	bool pad = n > 0 && (b[1] & 0x80);
+	return put_str(o, pad ? b : b + 1, (size_t)n + pad);
+}
+
+/* Rule: a Dropbear RSA host key file is a private key (type, size, the
+ * fingerprint of its SSH public blob); a trailing byte makes it not one;
+ * an OpenSSH key with cipher "none" is a key, another cipher is
+ * encrypted; both fingerprints hash the same SSH public blob. */
+static void test_keys_ssh(void **st)
+{
+	(void)st;
+	EVP_PKEY *rsa = gen("RSA", 1024);
+	BIGNUM *e = NULL, *nn = NULL, *d = NULL, *p = NULL, *q = NULL;
+	EVP_PKEY_get_bn_param(rsa, "e", &e);
+	EVP_PKEY_get_bn_param(rsa, "n", &nn);
+	EVP_PKEY_get_bn_param(rsa, "d", &d);
+	EVP_PKEY_get_bn_param(rsa, "rsa-factor1", &p);
+	EVP_PKEY_get_bn_param(rsa, "rsa-factor2", &q);
+	assert_true(e && nn && d && p && q);
+	static uint8_t db[4096];
+	size_t n = put_str(db, "ssh-rsa", 7);
+	n += put_mp(db + n, e);
+	n += put_mp(db + n, nn);
+	size_t publen = n;
+	n += put_mp(db + n, d);
+	n += put_mp(db + n, p);
+	n += put_mp(db + n, q);
+	keys_t k;
+	memset(&k, 0, sizeof k);
+	assert_int_equal(vg_fw_keys_scan(db, n, 10, key_cb, &k), 1);
+	assert_string_equal(k.k[0].format, "Dropbear");
+	assert_string_equal(k.k[0].type, "RSA");
+	assert_int_equal(k.k[0].bits, 1024);
+	char fp[65];
+	snprintf(fp, sizeof fp, "%s", k.k[0].fp);
+	memset(&k, 0, sizeof k);
+	assert_int_equal(vg_fw_keys_scan(db, n + 1, 10, key_cb, &k), 0);
+	/* the same public blob in an openssh-key-v1 container */
+	static uint8_t ok[4096];
+	size_t m = 0;
+	memcpy(ok, "openssh-key-v1", 15), m = 15;
+	m += put_str(ok + m, "none", 4);
+	m += put_str(ok + m, "none", 4);
+	m += put_str(ok + m, "", 0);
+	ok[m] = 0, ok[m + 1] = 0, ok[m + 2] = 0, ok[m + 3] = 1, m += 4;
+	m += put_str(ok + m, db, publen);
+	m += put_str(ok + m, "private-section", 15);
+	static char pem_txt[8192];
+	int w = snprintf(pem_txt, sizeof pem_txt, "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+	static unsigned char b64[8192];
+	int bl = EVP_EncodeBlock(b64, ok, (int)m);
+	for (int i = 0; i < bl; i += 70)
+		w += snprintf(pem_txt + w, sizeof pem_txt - (size_t)w, "%.*s\n", bl - i < 70 ? bl - i : 70, b64 + i);
+	w += snprintf(pem_txt + w, sizeof pem_txt - (size_t)w, "-----END OPENSSH PRIVATE KEY-----\n");
+	memset(&k, 0, sizeof k);
+	assert_int_equal(vg_fw_keys_scan((uint8_t *)pem_txt, (size_t)w, 10, key_cb, &k), 1);
+	assert_string_equal(k.k[0].format, "OpenSSH");
+	assert_string_equal(k.k[0].type, "RSA");
+	assert_int_equal(k.k[0].bits, 1024);
+	assert_false(k.k[0].encrypted);
+	assert_string_equal(k.k[0].fp, fp);
+	memcpy(ok + 19, "aes2", 4); /* cipher "aes2" */
+	bl = EVP_EncodeBlock(b64, ok, (int)m);
+	w = snprintf(pem_txt, sizeof pem_txt, "-----BEGIN OPENSSH PRIVATE KEY-----\n%s\n-----END OPENSSH PRIVATE KEY-----\n", b64);
+	memset(&k, 0, sizeof k);
+	assert_int_equal(vg_fw_keys_scan((uint8_t *)pem_txt, (size_t)w, 10, key_cb, &k), 1);
+	assert_true(k.k[0].encrypted);
+	BN_free(e), BN_free(nn), BN_free(d), BN_free(p), BN_free(q);
+	EVP_PKEY_free(rsa);
+}
+
 /* Rule: a squashfs 4 superblock is found at any offset; "hsqs" without a
  * plausible version/block size is not; entropy of random bytes ~8. */
 static void test_squashfs_entropy(void **st)
@@ -484,7 +569,8 @@ int main(void)
 		cmocka_unit_test(test_creds),        cmocka_unit_test(test_crack),
 		cmocka_unit_test(test_init),         cmocka_unit_test(test_secrets),
 		cmocka_unit_test(test_components),   cmocka_unit_test(test_keys_pem),
-		cmocka_unit_test(test_keys_der),     cmocka_unit_test(test_squashfs_entropy),
+		cmocka_unit_test(test_keys_der),     cmocka_unit_test(test_keys_ssh),
+		cmocka_unit_test(test_squashfs_entropy),
 		cmocka_unit_test(test_resolve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

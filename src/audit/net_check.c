@@ -512,13 +512,14 @@ typedef struct cctx {
 	int cseq;
 } cctx_t;
 
+/* Pacing: the next attempt starts at least 1/rate s after the previous one
+ * ENDED, so the device never sees two logins closer than 1/rate s, whatever
+ * the network jitter (the rate is an upper bound, measured at the device). */
 static void pace(cctx_t *c)
 {
-	int64_t iv = c->o->rate > 0 ? (int64_t)(1000.0 / c->o->rate) : 0;
 	int64_t now = vg_now_ms();
 	if (now < c->next_at)
 		vg_sleep_ms(c->next_at - now);
-	c->next_at = vg_now_ms() + iv;
 	c->attempts++;
 	atomic_fetch_add(&g_attempts, 1);
 }
@@ -527,7 +528,10 @@ static int attempt(cctx_t *c, const char *user, const char *pass, char *why, siz
 {
 	pace(c);
 	why[0] = 0;
-	return c->try_(c, user, pass, why, wn);
+	int r = c->try_(c, user, pass, why, wn);
+	int64_t iv = c->o->rate > 0 ? (int64_t)(1000.0 / c->o->rate + 0.999) : 0;
+	c->next_at = vg_now_ms() + iv;
+	return r;
 }
 
 static void note_lock(cctx_t *c, const char *why)
@@ -565,6 +569,11 @@ static void cred_loop(cctx_t *c)
 	target_of(c->d, c->s, t, sizeof(t));
 	const vg_creds_t *cl = c->o->creds;
 	size_t total = vg_creds_count(cl);
+	/* the identity may grow while other services of the device run: snapshot it */
+	char ident[sizeof(c->d->identity)];
+	pthread_mutex_lock(&c->d->lock);
+	memcpy(ident, c->d->identity, sizeof(ident));
+	pthread_mutex_unlock(&c->d->lock);
 	int tried = 0, errors = 0, fails = 0;
 	/* distinct (user, pass) pairs only */
 	const vg_cred_t **seen = calloc(total ? total : 1, sizeof(*seen));
@@ -572,7 +581,7 @@ static void cred_loop(cctx_t *c)
 	add_auth_svc(c, NULL, NULL);
 	for (size_t i = 0; i < total; i++) {
 		const vg_cred_t *cr = vg_creds_get(cl, i);
-		if (!vg_cred_applies(cr, c->proto, c->d->identity))
+		if (!vg_cred_applies(cr, c->proto, ident))
 			continue;
 		bool dup = false;
 		for (size_t k = 0; seen && k < nseen && !dup; k++)

@@ -128,10 +128,15 @@ static void job(run_t *r, int i)
 		vg_net_check_service(&r->dev[r->jobs[i].dev], r->jobs[i].svc, r->o, a);
 	else
 		vg_net_check_device(&r->dev[i], r->o, a);
-	pthread_mutex_lock(&r->mu);
-	if (vg_audit_merge(r->all, a))
-		atomic_store(&r->failed, 1);
-	pthread_mutex_unlock(&r->mu);
+	size_t n = 0;
+	for (int v = VG_V_NOT_TESTED; v <= VG_V_FAIL; v++)
+		n += vg_audit_count(a, v);
+	if (n) { /* (merging an empty model is skipped: nothing to move) */
+		pthread_mutex_lock(&r->mu);
+		if (vg_audit_merge(r->all, a))
+			atomic_store(&r->failed, 1);
+		pthread_mutex_unlock(&r->mu);
+	}
 	vg_audit_free(a);
 }
 

@@ -101,6 +101,7 @@ def telnet_handler(o, lock):
                 s.sendall(b'\r\nPassword: ')
                 p = read_line(s, buf, True)
                 if p is None: return
+                log_auth(self.server)
                 if lock.locked():
                     s.sendall(b'\r\nAccount locked: too many login failures\r\n'); return
                 if u == user and (p == pw or o.get('any') == '1'):
@@ -132,6 +133,7 @@ def ftp_handler(o, lock):
                     if cmd == 'USER':
                         u = arg; s.sendall(b'331 Password required\r\n')
                     elif cmd == 'PASS':
+                        log_auth(self.server)
                         if lock.locked():
                             s.sendall(b'421 Too many login failures, locked\r\n'); return
                         if u == user and (arg == pw or o.get('any') == '1'):
@@ -267,6 +269,8 @@ def web_handler(o, lock, rtsp, tlsctx):
                 if w.lock.locked():
                     send(423, 'Locked', 'text/plain', b'account locked: too many failures'); return False
                 r = w.check(method, hdrs)
+                if r != 'none':
+                    log_auth(self.server)
                 if r == 'ok':
                     return True
                 if r == 'fail':
@@ -346,24 +350,32 @@ def udp_handler(o, ports):
 LOG = None
 LOG_MU = threading.Lock()
 
+LOG_F = None
+
 def log(what):
+    global LOG_F
     if LOG:
-        with LOG_MU, open(LOG, 'a') as f:
-            f.write(what + '\n')
+        with LOG_MU:
+            if LOG_F is None:
+                LOG_F = open(LOG, 'a', buffering=1)
+            LOG_F.write(what + '\n')
+
+def log_auth(server):
+    log('%.3f auth %s:%d' % (time.time(), server.server_address[0], server.server_address[1]))
 
 class TCPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     allow_reuse_address = True
     daemon_threads = True
     request_queue_size = 128
     def verify_request(self, request, client_address):
-        log('tcp %s:%d' % self.server_address)
+        log('%.3f tcp %s:%d' % (time.time(), self.server_address[0], self.server_address[1]))
         return True
 
 class UDPServer(socketserver.ThreadingMixIn, socketserver.UDPServer):
     allow_reuse_address = True
     daemon_threads = True
     def verify_request(self, request, client_address):
-        log('udp %s:%d' % self.server_address)
+        log('%.3f udp %s:%d' % (time.time(), self.server_address[0], self.server_address[1]))
         return True
 
 def main():

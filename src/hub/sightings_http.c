@@ -266,6 +266,28 @@ out:
 	return rc;
 }
 
+int vg_hub_sightings_parse(json_t *j, const char *hdr_sensor, vg_hub_sightings_in_t *in)
+{
+	memset(in, 0, sizeof *in);
+	verr_t e;
+	memset(&e, 0, sizeof e);
+	if (validate(j, hdr_sensor, &in->batch, &in->v, &in->arena, &e)) {
+		in->status = e.status;
+		snprintf(in->error, sizeof in->error, "%s", e.msg);
+		snprintf(in->where, sizeof in->where, "%s", e.where);
+		vg_buf_release(&in->arena);
+		return -1;
+	}
+	return 0;
+}
+
+void vg_hub_sightings_in_release(vg_hub_sightings_in_t *in)
+{
+	free(in->v);
+	vg_buf_release(&in->arena);
+	memset(in, 0, sizeof *in);
+}
+
 static bool json_ctype(const char *ct)
 {
 	if (!ct)
@@ -285,15 +307,10 @@ int vg_hub_sightings_post(vg_hub_req_t *req, vg_hub_resp_t *resp)
 	json_t *j = vg_hub_req_json(req);
 	if (!j)
 		return 0; /* 400 written */
-	vg_hub_sighting_batch_t b;
-	memset(&b, 0, sizeof b);
-	vg_hub_sighting_t *v = NULL;
-	vg_buf_t arena = VG_BUF_INIT;
-	verr_t e;
-	memset(&e, 0, sizeof e);
+	vg_hub_sightings_in_t in;
 	int rc;
-	if (validate(j, vg_hub_req_header(req, "X-Vigil-Sensor"), &b, &v, &arena, &e)) {
-		rc = vg_hub_resp_error(resp, e.status, e.msg, e.where[0] ? e.where : NULL);
+	if (vg_hub_sightings_parse(j, vg_hub_req_header(req, "X-Vigil-Sensor"), &in)) {
+		rc = vg_hub_resp_error(resp, in.status, in.error, in.where[0] ? in.where : NULL);
 		goto out;
 	}
 	vg_hub_db_t *db = vg_hub_req_db(req);
@@ -303,17 +320,16 @@ int vg_hub_sightings_post(vg_hub_req_t *req, vg_hub_resp_t *resp)
 	}
 	vg_hub_sighting_result_t res;
 	memset(&res, 0, sizeof res);
-	rc = vg_hub_db_sightings_add(db, vg_hub_req_principal(req), &b, &res);
+	rc = vg_hub_db_sightings_add(db, vg_hub_req_principal(req), &in.batch, &res);
 	if (rc)
 		goto out;
 	json_t *o = json_object();
-	json_object_set_new(o, "batch_id", json_string(b.batch_id));
+	json_object_set_new(o, "batch_id", json_string(in.batch.batch_id));
 	json_object_set_new(o, "accepted", json_integer((json_int_t)res.accepted));
 	json_object_set_new(o, "duplicate", json_boolean(res.duplicate));
 	rc = vg_hub_resp_json(resp, 200, o);
 out:
-	free(v);
-	vg_buf_release(&arena);
+	vg_hub_sightings_in_release(&in);
 	json_decref(j);
 	return rc;
 }

@@ -28,7 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char usage_hub[] =
 	"usage: vigil hub serve --listen ADDR:PORT --db URL [<options>]\n"
@@ -47,7 +49,8 @@ static const char usage_serve[] =
 	"      --cert FILE          TLS certificate (PEM); serve HTTPS\n"
 	"      --key FILE           TLS private key (PEM)\n"
 	"      --www DIR            dashboard files served under /dashboard/\n"
-	"                           (default: share/www)\n"
+	"                           (default: share/vigil/www beside the installed\n"
+	"                           binary, else share/www of the source tree)\n"
 	"      --feed-key SEC       minisign secret key signing /feeds (passphrase\n"
 	"                           from VIGIL_PASSPHRASE)\n"
 	"      --max-body BYTES     largest request body (default 16777216)\n"
@@ -135,6 +138,30 @@ static int load_feed_key(const char *path, vg_sign_seckey_t *sk)
 	return 0;
 }
 
+/* default_www: PREFIX/share/vigil/www for an installed PREFIX/bin/vigil,
+ * else the source tree's share/www (build/vigil -> share/www), else
+ * "share/www" relative to the working directory. */
+static const char *default_www(char *buf, size_t n)
+{
+	char exe[4096];
+	ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (k > 0) {
+		exe[k] = 0;
+		char *sl = strrchr(exe, '/');
+		if (sl) {
+			*sl = 0;
+			static const char *const rel[] = {"/../share/vigil/www", "/../share/www"};
+			for (size_t i = 0; i < 2; i++) {
+				struct stat st;
+				if ((size_t)snprintf(buf, n, "%s%s", exe, rel[i]) < n &&
+				    stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+					return buf;
+			}
+		}
+	}
+	return "share/www";
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	enum { O_LISTEN = 256, O_DB, O_CERT, O_KEY, O_WWW, O_FEEDKEY, O_MAXBODY, O_TIMEOUT,
@@ -158,7 +185,8 @@ static int cmd_serve(int argc, char **argv)
 	vg_hub_cfg_t cfg;
 	memset(&cfg, 0, sizeof cfg);
 	cfg.db_url = getenv("VIGIL_HUB_DB");
-	cfg.www = "share/www";
+	static char www[4096];
+	cfg.www = default_www(www, sizeof www);
 	cfg.max_body = (size_t)16 << 20;
 	cfg.timeout = 30;
 	cfg.threads = 4;

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #define CACHE_SLOTS 256
-#define MAX_PARAMS 2048
+#define MAX_PARAMS 65535 /* PostgreSQL protocol limit */
 
 typedef struct slot {
 	uint64_t h;
@@ -75,8 +75,10 @@ static const char *stmt_name(vg_hub_db_t *db, const char *sql)
 static int pg_exec(vg_hub_db_t *db, const char *sql, const dbv_t *p, int np, dbrow_fn fn,
 		   void *ctx)
 {
-	if (np > MAX_PARAMS)
+	if (np > MAX_PARAMS) {
+		snprintf(db->err, sizeof db->err, "%d parameters (at most %d)", np, MAX_PARAMS);
 		return VG_EINVAL;
+	}
 	const char *name = stmt_name(db, sql);
 	if (!name)
 		return VG_EIO;
@@ -188,5 +190,8 @@ int db_pg_open(vg_hub_db_t *db, const char *conninfo)
 	db->cache = calloc(1, sizeof(pgcache_t));
 	if (!db->cache)
 		return VG_ENOMEM;
-	return pg_script(db, "SET client_min_messages = warning");
+	/* prepared statements are planned once: the queries are the same shapes with
+	 * different values, and a per-execution plan costs more than running them */
+	return pg_script(db, "SET client_min_messages = warning; SET plan_cache_mode = "
+			      "force_generic_plan");
 }

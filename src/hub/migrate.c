@@ -165,7 +165,7 @@ int db_migrate(vg_hub_db_t *db)
 			char keep[sizeof db->err];
 			memcpy(keep, db->err, sizeof keep);
 			db->ops->rollback(db);
-			snprintf(db->err, sizeof db->err, "migration %d: %s", m->version, keep);
+			snprintf(db->err, sizeof db->err, "migration %d: %.200s", m->version, keep);
 			return VG_ECORRUPT;
 		}
 	}

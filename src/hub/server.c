@@ -228,11 +228,8 @@ const char *vg_hub_req_query(const vg_hub_req_t *req, const char *name)
 	const char *v = MHD_lookup_connection_value(req->c, MHD_GET_ARGUMENT_KIND, name);
 	if (!v) {
 		/* a key without value is stored with a NULL value: tell it apart */
-		bool present = false;
-		const char *k = NULL;
-		(void)k;
-		present = MHD_lookup_connection_value_n(req->c, MHD_GET_ARGUMENT_KIND, name,
-							strlen(name), NULL, NULL) == MHD_YES;
+		bool present = MHD_lookup_connection_value_n(req->c, MHD_GET_ARGUMENT_KIND, name,
+							     strlen(name), NULL, NULL) == MHD_YES;
 		return present ? "" : NULL;
 	}
 	return v;

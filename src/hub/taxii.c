@@ -214,7 +214,6 @@ static int api_root(vg_hub_req_t *req, vg_hub_resp_t *resp)
 static void coll_decorate(json_t *c, const vg_hub_principal_t *who)
 {
 	bool w = who && (who->role & (VG_HUB_ROLE_ADMIN | VG_HUB_ROLE_PUBLISHER));
-	json_object_del(c, "alias");
 	json_object_set_new(c, "can_read", json_true());
 	json_object_set_new(c, "can_write", json_boolean(w));
 	json_object_set_new(c, "media_types", json_pack("[s]", STIX_CT));

@@ -293,3 +293,32 @@ def standard_orgs(hub):
     tok = {o: hub.token(o, "reader") for o in ["A", "C", "G", "GC", "O", "X"]}
     tok["pubA"] = hub.token("A", "publisher")
     return tok
+
+
+def _main(argv):
+    """`python3 hubtest.py pg-start DIR` starts a PostgreSQL server in DIR
+    (must not exist) and prints its URL; `pg-stop DIR` stops it and removes
+    DIR.  For bench/hub.sh."""
+    if len(argv) == 3 and argv[1] == "pg-start":
+        why = PG.unavailable()
+        if why:
+            print("unavailable: " + why, file=sys.stderr)
+            return 3
+        pg = PG()
+        url = pg.start()
+        _cleanup.remove(pg.stop)  # keeps running after we exit
+        os.symlink(pg.dir, argv[2])
+        print(url)
+        return 0
+    if len(argv) == 3 and argv[1] == "pg-stop":
+        pg = PG()
+        pg.dir = os.path.realpath(argv[2])
+        pg.stop()
+        os.unlink(argv[2])
+        return 0
+    print("usage: hubtest.py pg-start|pg-stop DIR", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv))

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-import os, sys, subprocess
+import os, sys, subprocess, time
 sys.path.insert(0, os.path.join(os.environ["ROOT"], "tests", "hub"))
 from hubtest import *
 
@@ -39,4 +39,20 @@ for extra, want in [(["--listen", "localhost:80"], "--listen"), (["--listen", "1
 r = subprocess.run([VIGIL, "hub", "serve", "--listen", "127.0.0.1:0", "--db", "mysql://x"],
                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
 check(r.returncode == 2 and "unknown database url" in r.stderr.decode(), "bad url %r" % r.stderr)
+# a body that trickles in for longer than --timeout gets 408
+import http.client
+hub.start("--timeout", "1")
+c = http.client.HTTPConnection("127.0.0.1", hub.port, timeout=30)
+c.putrequest("POST", "/taxii2/vigil/collections/x/objects/")
+c.putheader("Authorization", "Bearer " + tok)
+c.putheader("Content-Type", TAXII)
+c.putheader("Content-Length", "40")
+c.endheaders()
+for _ in range(8):
+    c.send(b"xxxxx")
+    time.sleep(0.3)
+resp = c.getresponse()
+check(resp.status == 408, "slow upload: %d" % resp.status)
+c.close()
+check(hub.stop() == 0, "exit")
 print("https ok")

@@ -35,7 +35,9 @@ else
 	DB="sqlite:$OUT/hub.db"
 fi
 
-hubreq() { $HUBREQ "$@"; }
+# HUB_EXEC: a command prefix for the hub and hubreq (e.g. "ip netns exec NS")
+HUB_EXEC=${HUB_EXEC:-}
+hubreq() { $HUB_EXEC $HUBREQ "$@"; }
 
 hub_admin() { "$VIGIL" hub admin --db "$DB" "$@"; }
 
@@ -108,7 +110,7 @@ hub_indicators() {
 
 hub_start() {
 	rm -f "$OUT/hub.port"
-	"$VIGIL" hub serve --listen "127.0.0.1:${HUB_PORT:-0}" --db "$DB" --port-file "$OUT/hub.port" \
+	$HUB_EXEC "$VIGIL" hub serve --listen "127.0.0.1:${HUB_PORT:-0}" --db "$DB" --port-file "$OUT/hub.port" \
 		--www "$ROOT/share/www" --feed-key "$OUT/feed.key" --threads 2 "$@" \
 		2>> "$OUT/hub.log" &
 	HUB_PID=$!

@@ -138,6 +138,7 @@ int vg_watch_hub_feed_auth(vg_watch_hub_t *h, vg_feedurl_cfg_t *fcfg)
 		fcfg->token = h->token;
 	if (h->have_token || h->sensor_arg)
 		fcfg->sensor = h->sensor;
+	fcfg->ca_file = h->ca;
 	return 0;
 }
 

@@ -122,7 +122,7 @@ hub_start() {
 		fi
 		sleep 0.05
 	done
-	HUB="http://127.0.0.1:$(cat "$OUT/hub.port")"
+	HUB="${HUB_SCHEME:-http}://127.0.0.1:$(cat "$OUT/hub.port")"
 }
 
 hub_stop() {

@@ -69,7 +69,12 @@ $(B)/gen/oui.tsv: scripts/gen-oui $(wildcard $(IEEE_DIR)/oui.csv $(IEEE_DIR)/mam
 	@mkdir -p $(dir $@)
 	scripts/gen-oui $@ $(IEEE_DIR)
 
-$(B)/gen/data.c: scripts/embed $(DATA_FILES) $(B)/gen/oui.tsv
+# the list of embedded files, rewritten only when it changes, so removing a
+# data file also regenerates data.c
+DATA_LIST := $(B)/gen/data.list
+$(shell mkdir -p $(B)/gen && (echo '$(DATA_FILES)' | cmp -s - $(DATA_LIST) || echo '$(DATA_FILES)' > $(DATA_LIST)))
+
+$(B)/gen/data.c: scripts/embed $(DATA_FILES) $(DATA_LIST) $(B)/gen/oui.tsv
 	@mkdir -p $(dir $@)
 	scripts/embed $@ $(foreach f,$(DATA_FILES),$(notdir $(f))=$(f)) oui.tsv=$(B)/gen/oui.tsv
 

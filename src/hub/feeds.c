@@ -235,33 +235,52 @@ typedef struct render {
 	const char *feed;
 } render_t;
 
+/* the fields through jansson: the fallback when the fast scan refuses */
+static void fields_jansson(const char *json, vg_hub_stix_fields_t *f)
+{
+	memset(f, 0, sizeof *f);
+	f->confidence = -1;
+	json_t *o = json ? json_loads(json, 0, NULL) : NULL;
+#define CP(dst, key)                                                                    \
+	snprintf(dst, sizeof dst, "%s",                                                 \
+		 json_string_value(json_object_get(o, key)) ? json_string_value(json_object_get(o, key)) : "")
+	CP(f->name, "name");
+	CP(f->description, "description");
+	CP(f->valid_from, "valid_from");
+	CP(f->valid_until, "valid_until");
+#undef CP
+	json_t *refs = json_object_get(o, "external_references");
+	for (size_t i = 0; !f->reference[0] && i < json_array_size(refs); i++) {
+		const char *u = json_string_value(json_object_get(json_array_get(refs, i), "url"));
+		if (u)
+			snprintf(f->reference, sizeof f->reference, "%s", u);
+	}
+	json_t *conf = json_object_get(o, "confidence");
+	if (json_is_integer(conf) && json_integer_value(conf) >= 0 && json_integer_value(conf) <= 100)
+		f->confidence = (int)json_integer_value(conf);
+	json_decref(o);
+}
+
 static int csv_row(void *ctx, const vg_hub_feed_row_t *r)
 {
 	render_t *rd = ctx;
 	vg_buf_t *b = rd->b;
-	json_t *o = r->json ? json_loads(r->json, 0, NULL) : NULL;
-	const char *desc = json_string_value(json_object_get(o, "name"));
-	if (!desc)
-		desc = json_string_value(json_object_get(o, "description"));
-	const char *ref = NULL;
-	json_t *refs = json_object_get(o, "external_references");
-	for (size_t i = 0; !ref && i < json_array_size(refs); i++)
-		ref = json_string_value(json_object_get(json_array_get(refs, i), "url"));
-	json_t *conf = json_object_get(o, "confidence");
+	vg_hub_stix_fields_t f;
+	if (!r->json || vg_hub_stix_fields(r->json, strlen(r->json), &f))
+		fields_jansson(r->json, &f);
 	csv_field(b, r->value, false);
 	csv_field(b, r->type, true);
 	csv_field(b, rd->feed, true);  /* source */
 	csv_field(b, rd->feed, true);  /* category */
-	csv_field(b, desc, true);
-	csv_field(b, ref, true);
+	csv_field(b, f.name[0] ? f.name : f.description, true);
+	csv_field(b, f.reference, true);
 	vg_buf_addc(b, ',');
-	if (json_is_integer(conf) && json_integer_value(conf) >= 0 && json_integer_value(conf) <= 100)
-		vg_buf_add_i64(b, (int64_t)json_integer_value(conf));
+	if (f.confidence >= 0)
+		vg_buf_add_i64(b, f.confidence);
 	csv_field(b, r->tlp ? vg_tlp_name(r->tlp) : "", true);
-	csv_time(b, json_string_value(json_object_get(o, "valid_from")));
-	csv_time(b, json_string_value(json_object_get(o, "valid_until")));
+	csv_time(b, f.valid_from[0] ? f.valid_from : NULL);
+	csv_time(b, f.valid_until[0] ? f.valid_until : NULL);
 	vg_buf_addc(b, '\n');
-	json_decref(o);
 	return b->oom ? VG_ENOMEM : 0;
 }
 

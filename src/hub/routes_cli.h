@@ -56,6 +56,21 @@ int vg_hub_sightings_parse(json_t *j, const char *hdr_sensor, vg_hub_sightings_i
 /* vg_hub_sightings_in_release — free what a successful parse allocated. */
 void vg_hub_sightings_in_release(vg_hub_sightings_in_t *in);
 
+/* The STIX indicator fields a feed's CSV row carries. */
+typedef struct vg_hub_stix_fields {
+	char name[512], description[512]; /* "" when absent or not a string */
+	char valid_from[40], valid_until[40];
+	char reference[512];              /* url of the first external reference having one */
+	int confidence;                   /* 0..100, -1 when absent or not such an integer */
+} vg_hub_stix_fields_t;
+
+/* vg_hub_stix_fields — read those fields from the JSON text of one object
+ * (len bytes) by a single forward scan (feeds_scan.c); strings unescaped
+ * and cut at a character boundary to their field.  0, or VG_EFORMAT when
+ * the text is not a JSON object the scan understands (the caller then uses
+ * jansson).  Pure, thread-safe. */
+int vg_hub_stix_fields(const char *json, size_t len, vg_hub_stix_fields_t *f);
+
 /* vg_hub_access_class — a hash of what decides what p may see (its org and
  * the org's relations): two principals with the same class see the same
  * feed.  Pure. */

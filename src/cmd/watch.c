@@ -14,7 +14,9 @@
 #include "cmd/feedurl.h"
 #include "cmd/config.h"
 #include "cmd/load.h"
+#include "cmd/watch_dev.h"
 #include "cmd/watch_geo.h"
+#include "cmd/watch_hub.h"
 #include "net/reader.h"
 #include "net/source.h"
 #include "watch/block_nft.h"
@@ -71,6 +73,8 @@ static const char usage_text[] =
 	"      --block-timeout SECS  how long a blocked address stays (default 3600;\n"
 	"                          0 = until flushed)\n"
 	VG_WATCH_GEO_USAGE
+	VG_WATCH_DEV_USAGE
+	VG_WATCH_HUB_USAGE
 	"history (for vigil hunt):\n"
 	"      --history DIR       keep observations (flows, DNS, SNI, Host) in DIR\n"
 	"      --history-days N    delete history older than N days (default 30)\n"
@@ -153,6 +157,8 @@ static const struct option long_opts[] = {
 	{"log-target", required_argument, NULL, O_LOG_TARGET},
 	{"config", required_argument, NULL, 'c'},
 	VG_WATCH_GEO_LONGOPTS
+	VG_WATCH_DEV_LONGOPTS
+	VG_WATCH_HUB_LONGOPTS
 	{"history", required_argument, NULL, O_HISTORY},
 	{"history-days", required_argument, NULL, O_HISTORY_DAYS},
 	{"history-max-bytes", required_argument, NULL, O_HISTORY_MAX},
@@ -174,6 +180,8 @@ typedef struct wopts {
 	bool block;
 	uint32_t block_timeout;
 	vg_watch_geo_t geo;
+	vg_watch_dev_t dev;
+	vg_watch_hub_t hub;
 	const char *history;
 	vg_hist_opts_t hist;
 } wopts_t;
@@ -410,7 +418,11 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 			break;
 		case 'h': fputs(usage_text, stdout); exit(VG_EXIT_OK);
 		default:
-			switch (vg_watch_geo_opt(&o->geo, argc, c, optarg)) {
+			switch (vg_watch_hub_opt(&o->hub, c, optarg)) {
+			case 1: continue; /* a hub option */
+			case -1: return -1;
+			}
+			switch (vg_watch_dev_opt(&o->dev, argc, c, optarg) ?: vg_watch_geo_opt(&o->geo, argc, c, optarg)) {
 			case 1: break;
 			case 0: fputs(usage_text, stderr); /* fall through */
 			default: return -1;
@@ -577,7 +589,7 @@ int cmd_watch(int argc, char **argv)
 
 	if (vg_cmd_config_expand(&av, "watch", long_opts, argc, argv))
 		return VG_EXIT_ERROR;
-	if (parse_opts(av.argc, av.argv, &o))
+	if (parse_opts(av.argc, av.argv, &o) || vg_watch_hub_feed_auth(&o.hub, &o.fcfg))
 		goto done;
 	if (o.fcfg.n_urls || o.fcfg.max_age_s) {
 		o.fcfg.files = o.feeds;
@@ -590,7 +602,7 @@ int cmd_watch(int argc, char **argv)
 		    !store)
 			goto done;
 	} else {
-		if (!o.geo.n_geo) /* the foreign-server policy still alerts */
+		if (!o.geo.n_geo && !o.dev.on) /* geo and devices still alert */
 			vg_warnx("watch: no --feed given: nothing can match (logging only)");
 		if (vg_store_empty(&store)) {
 			vg_err("watch: out of memory");
@@ -621,7 +633,16 @@ int cmd_watch(int argc, char **argv)
 		o.cfg.on_alert = on_alert;
 		o.cfg.action_ctx = &blk;
 	}
-	if (vg_watch_geo_start(&o.geo, &o.cfg, write_line, &out))
+	/* the hub first: the device inventory chains its on_sighting hook and
+	 * gives the hub each client's device class */
+	if (vg_watch_hub_start(&o.hub, &o.cfg))
+		goto done;
+	if (o.dev.on) {
+		o.hub.class_of = vg_watch_dev_class_of;
+		o.hub.class_ctx = &o.dev;
+	}
+	if (vg_watch_dev_start(&o.dev, &o.cfg, &o.geo, write_line, &out) ||
+	    vg_watch_geo_start(&o.geo, &o.cfg, write_line, &out))
 		goto done;
 	if (o.history) {
 		if ((r = vg_hist_open(&hist, o.history, &o.hist))) {
@@ -663,6 +684,7 @@ int cmd_watch(int argc, char **argv)
 			vg_feedurl_poll(fu, w, &store, (int64_t)time(NULL)); /* new feed version? */
 			vg_watch_packet(w, &pkt);
 			block_flush(&blk);
+			vg_watch_dev_tick(&o.dev, false);
 		} else if (r == 0) {
 			break;
 		} else if (r == VG_EAGAIN) {
@@ -672,6 +694,7 @@ int cmd_watch(int argc, char **argv)
 			vg_feedurl_poll(fu, w, &store, (int64_t)ts.tv_sec);
 			vg_hist_tick(hist);
 			block_flush(&blk);
+			vg_watch_dev_tick(&o.dev, false);
 		} else if (r == VG_ECORRUPT) {
 			vg_err("watch: %s", reader ? err : vg_src_error(g_src));
 			input_error = true;
@@ -713,6 +736,7 @@ int cmd_watch(int argc, char **argv)
 			vg_src_get_stats(g_src, &cs);
 			summary(w, &cs, mono() - t0);
 			vg_watch_geo_report(&o.geo, true);
+			vg_watch_dev_report(&o.dev, true);
 			vg_watch_emit_stats(w, &cs);
 		}
 	}
@@ -720,7 +744,10 @@ int cmd_watch(int argc, char **argv)
 	reader = NULL;
 	vg_watch_finish(w);
 	block_flush(&blk);
-	uint64_t foreign_alerts = vg_watch_geo_report(&o.geo, !o.quiet);
+	vg_watch_dev_tick(&o.dev, true);
+	uint64_t foreign_alerts = vg_watch_geo_report(&o.geo, !o.quiet) +
+				  vg_watch_dev_report(&o.dev, !o.quiet);
+	vg_watch_hub_stop(&o.hub, !o.quiet);
 	vg_watch_note_alerts(w, foreign_alerts);
 	vg_src_stats_t cs;
 	vg_src_get_stats(g_src, &cs);
@@ -752,7 +779,7 @@ int cmd_watch(int argc, char **argv)
 	}
 	vg_watch_stats_t st;
 	vg_watch_get_stats(w, &st);
-	rc = (input_error || out.failed || hist_failed) ? VG_EXIT_ERROR
+	rc = (input_error || out.failed || hist_failed || vg_watch_dev_failed(&o.dev)) ? VG_EXIT_ERROR
 	     : (st.alerts || foreign_alerts)           ? VG_EXIT_FOUND
 	                                               : VG_EXIT_OK;
 done:
@@ -767,6 +794,8 @@ done:
 		fclose(out.f);
 	vg_store_free(store);
 	vg_watch_geo_release(&o.geo);
+	vg_watch_dev_release(&o.dev);
+	vg_watch_hub_release(&o.hub);
 	free(o.reads);
 	free(o.feeds);
 	free(o.fcfg.urls);

@@ -69,7 +69,13 @@ enum vg_dev_sig_kind {
 	VG_SIG_TELNET,            /* telnet (23/2323) in use; device = server */
 	VG_SIG_SERVICE,           /* a server port answered (SYN-ACK or first server
 				   * data): value "tcp/554", port/proto set; device = server */
-	VG_SIG_UPNP_FROM_DEVICE,  /* the device itself sent SSDP NOTIFY (UPnP on) */
+	VG_SIG_UPNP_FROM_DEVICE,  /* the device itself sent SSDP NOTIFY (UPnP on):
+				   * value "notify", or "response" for an answer
+				   * to M-SEARCH */
+	/* added by the parser branch (after the original kinds: numbers above
+	 * are unchanged) */
+	VG_SIG_DHCP_REQUESTED_IP, /* option 50 in a client message: value = IP text,
+				   * ip = that address; mac = chaddr */
 	VG_SIG__COUNT
 };
 
@@ -121,6 +127,21 @@ static inline bool vg_mac_is_local(const uint8_t mac[6]) { return (mac[0] & 0x02
  * the binary at build time from ieee-data; thread-safe. */
 const char *vg_oui_vendor(const uint8_t mac[6]);
 
+/* OUI tables from text in the oui.tsv format (scripts/gen-oui):
+ * "ORGANISATION<TAB>PREFIX[,PREFIX...]" with 6/7/9-hex-digit prefixes.
+ * (Addition of the parser branch: tests and user-supplied tables.) */
+typedef struct vg_oui_tab vg_oui_tab_t;
+/* vg_oui_tab_new: parse text[0..len) (copied).  0 or VG_ENOMEM. */
+int vg_oui_tab_new(vg_oui_tab_t **out, const char *text, size_t len);
+void vg_oui_tab_free(vg_oui_tab_t *t);
+/* vg_oui_tab_find: as vg_oui_vendor, in table t (NULL t: NULL). */
+const char *vg_oui_tab_find(const vg_oui_tab_t *t, const uint8_t mac[6]);
+/* vg_oui_tab_size: number of prefixes. */
+size_t vg_oui_tab_size(const vg_oui_tab_t *t);
+/* vg_oui_builtin: the embedded table (built on first use; NULL when the
+ * build had no ieee-data or memory ran out).  Never freed. */
+const vg_oui_tab_t *vg_oui_builtin(void);
+
 /* ---- fingerprint rules (dev/rules.c, data/fingerprints.rules) ----------- */
 
 enum vg_dev_class {
@@ -150,12 +171,19 @@ typedef struct vg_dev_fp {
 } vg_dev_fp_t;
 
 /* vg_dev_rules_load: parse a rules file (format in data/fingerprints.rules
- * header); errors name file:line in err.  0, VG_EPARSE, VG_EIO, VG_ENOMEM. */
+ * header); errors name file:line in err.  0, VG_EFORMAT (a syntax error:
+ * err holds "FILE:LINE: problem"), VG_EIO, VG_ELIMIT (file over 4 MiB),
+ * VG_ENOMEM.  A file loads wholly or not at all. */
 int vg_dev_rules_load(vg_dev_rules_t **out, const char *path, char *err, size_t errlen);
 /* vg_dev_rules_builtin: the rules compiled into the binary (same file). */
 int vg_dev_rules_builtin(vg_dev_rules_t **out);
 /* vg_dev_rules_add: add the rules of another file (user extensions) */
 int vg_dev_rules_add(vg_dev_rules_t *r, const char *path, char *err, size_t errlen);
+/* vg_dev_rules_load_text: like vg_dev_rules_load on text[0..len) (name is
+ * used in messages).  (Addition of the parser branch.) */
+int vg_dev_rules_load_text(vg_dev_rules_t **out, const char *name, const char *text, size_t len,
+			   char *err, size_t errlen);
+/* vg_dev_rules_version: the "# version:" of the first file that had one, or "". */
 const char *vg_dev_rules_version(const vg_dev_rules_t *r);
 void vg_dev_rules_free(vg_dev_rules_t *r);
 /* vg_dev_rules_match: every rule matching signal (kind, value); fills up to

@@ -260,6 +260,8 @@ static void emit_alert(vg_foreign_t *fo, vg_flow_t *f, const vg_raw_pkt_t *raw, 
 	vg_jw_kint(&j, "severity", 2);
 	vg_jw_end(&j);
 	agg_obj(&j, e);
+	if (fo->cfg.annotate)
+		fo->cfg.annotate(fo->cfg.annotate_ctx, &j, &e->dev, &e->dst);
 	vg_jw_end(&j);
 	flush_line(fo);
 }

@@ -33,6 +33,8 @@ typedef struct vg_foreign_cfg {
 	bool unknown_is_foreign;  /* a destination in no database counts as "ZZ" */
 	uint32_t max_pairs;       /* aggregates kept (default 100000) */
 	uint16_t cid_seed;        /* Community ID seed of the alerts */
+	vg_watch_annotate_fn annotate; /* adds keys to each alert (the device), may be NULL */
+	void *annotate_ctx;
 } vg_foreign_cfg_t;
 
 typedef struct vg_foreign_stats {

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * watch_dev.c — the device side of `vigil watch` (see watch_dev.h).
+ *
+ * Packet path (on_packet hook, every decoded packet): vg_dev_observe turns
+ * discovery packets and first server bytes into signals for the inventory;
+ * DNS responses on port 53 fill a small fixed cache (address -> the name
+ * asked) so destinations get names and domain profiles can be checked; the
+ * first packet of a flow from a local client adds (or refreshes) a remote
+ * destination of its device and, with --profiles, checks it once per
+ * (device, destination) per run.  Nothing here allocates per packet: the
+ * inventory allocates only when a device or destination appears (bounded by
+ * --max-devices / --max-device-dests), the DNS cache is preallocated.
+ *
+ * Persistence runs between packets (vg_watch_dev_tick from the main loop):
+ * at most one SQLite transaction per second of wall-clock time, plus one at
+ * exit.  Single-threaded (the engine's thread).
+ */
+#include "cmd/watch_dev.h"
+
+#include "cmd/cmd.h"
+#include "lib/hash.h"
+#include "lib/json.h"
+#include "watch/eve.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int parse_count(const char *opt, const char *s, uint64_t max, uint32_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v == 0 || v > max) {
+		vg_err("watch: invalid value '%s' for --%s (1..%llu)", s, opt, (unsigned long long)max);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int vg_watch_dev_opt(vg_watch_dev_t *d, int argc, int c, const char *arg)
+{
+	if (!d->lim_set) {
+		vg_inv_limits_default(&d->lim);
+		d->lim_set = true;
+	}
+	switch (c) {
+	case O_DEVICES: d->on = true; return 1;
+	case O_INVENTORY: d->inventory = arg; d->on = true; return 1;
+	case O_PROFILES: d->profiles_path = arg; d->on = true; return 1;
+	case O_DEVICE_RULES:
+	case O_DEVICE_VULNS: {
+		char ***list = c == O_DEVICE_RULES ? &d->rules_files : &d->vuln_files;
+		int *n = c == O_DEVICE_RULES ? &d->n_rules : &d->n_vulns;
+		if (!*list && !(*list = calloc((size_t)argc + 1, sizeof **list))) {
+			vg_err("watch: out of memory");
+			return -1;
+		}
+		(*list)[(*n)++] = (char *)arg;
+		d->on = true;
+		return 1;
+	}
+	case O_MAX_DEVICES:
+		return parse_count("max-devices", arg, 1u << 20, &d->lim.max_devices) ? -1 : 1;
+	case O_MAX_DEVICE_DESTS:
+		return parse_count("max-device-dests", arg, 1u << 16, &d->lim.max_dests) ? -1 : 1;
+	}
+	return 0;
+}
+
+/* ---- the device object ---------------------------------------------------------------------- */
+
+void vg_watch_dev_object(vg_jw_t *j, const vg_inv_dev_t *dev)
+{
+	char mac[18], ip[64];
+	vg_jw_key(j, "device");
+	vg_jw_obj(j);
+	if (dev->has_mac) {
+		vg_inv_mac_text(dev->mac, mac);
+		vg_jw_kstr(j, "mac", mac);
+	}
+	if (dev->n_ips) {
+		vg_ip_format(&dev->ips[0], ip, sizeof ip);
+		vg_jw_kstr(j, "ip", ip);
+	}
+	if (dev->randomised)
+		vg_jw_kbool(j, "randomised", true);
+	if (dev->vendor[0])
+		vg_jw_kstr(j, "vendor", dev->vendor);
+	vg_jw_kstr(j, "class", vg_dev_class_name(dev->cls));
+	if (dev->cls)
+		vg_jw_kint(j, "confidence", dev->confidence);
+	if (dev->model[0])
+		vg_jw_kstr(j, "model", dev->model);
+	if (dev->firmware[0])
+		vg_jw_kstr(j, "firmware", dev->firmware);
+	if (dev->hostname[0])
+		vg_jw_kstr(j, "hostname", dev->hostname);
+	vg_jw_end(j);
+}
+
+static void annotate(void *ctx, vg_jw_t *j, const vg_ip_t *client, const vg_ip_t *server)
+{
+	vg_watch_dev_t *d = ctx;
+	vg_inv_dev_t *dev = vg_inv_by_ip(d->inv, client);
+	if (!dev)
+		dev = vg_inv_by_ip(d->inv, server);
+	if (dev)
+		vg_watch_dev_object(j, dev);
+}
+
+const char *vg_watch_dev_class_of(void *ctx, const vg_ip_t *ip)
+{
+	vg_watch_dev_t *d = ctx;
+	vg_inv_dev_t *dev = d->inv ? vg_inv_by_ip(d->inv, ip) : NULL;
+	return dev ? vg_dev_class_name(dev->cls) : NULL;
+}
+
+static void on_sighting(void *ctx, const char *indicator, const char *type, int tlp,
+			const vg_ip_t *client, uint64_t ts_us)
+{
+	vg_watch_dev_t *d = ctx;
+	vg_inv_dev_t *dev = vg_inv_by_ip(d->inv, client);
+	if (dev) {
+		char sig[96];
+		snprintf(sig, sizeof sig, "listed %s %s", type, indicator);
+		vg_inv_alert(d->inv, dev, sig, true, ts_us);
+	}
+	if (d->prev_sighting)
+		d->prev_sighting(d->prev_sighting_ctx, indicator, type, tlp, client, ts_us);
+}
+
+/* ---- DNS answers ---------------------------------------------------------------------------- */
+
+static vg_wdev_dns_t *dns_slot(vg_watch_dev_t *d, const vg_ip_t *ip)
+{
+	return &d->dnsc[vg_hash64(ip->a, 16, 0x5bd1e995u) & (VG_WDEV_DNS_SLOTS - 1)];
+}
+
+static void on_dns(vg_watch_dev_t *d, const vg_pkt_t *p, uint64_t ts_us)
+{
+	if (vg_dns_parse(p->payload, p->payload_len, &d->dns) || !d->dns.qr || !d->dns.n_q)
+		return;
+	const char *q = vg_dns_str(&d->dns, d->dns.q[0].name);
+	for (int i = 0; i < d->dns.n_an; i++) {
+		const vg_dns_rr_t *rr = &d->dns.an[i];
+		if (rr->rdkind != VG_DNS_RD_IP)
+			continue;
+		vg_wdev_dns_t *s = dns_slot(d, &rr->ip);
+		s->ip = rr->ip;
+		uint32_t ttl = rr->ttl < 60 ? 60 : rr->ttl > 86400 ? 86400 : rr->ttl;
+		s->exp_us = ts_us + (uint64_t)ttl * 1000000;
+		snprintf(s->name, sizeof s->name, "%s", q);
+	}
+}
+
+static const char *dns_name(vg_watch_dev_t *d, const vg_ip_t *ip, uint64_t ts_us)
+{
+	vg_wdev_dns_t *s = dns_slot(d, ip);
+	if (s->name[0] && !memcmp(&s->ip, ip, sizeof *ip) && s->exp_us >= ts_us)
+		return s->name;
+	return NULL;
+}
+
+/* ---- policy-violation alerts ---------------------------------------------------------------- */
+
+static void policy_alert(vg_watch_dev_t *d, vg_flow_t *f, uint64_t ts_us,
+			 const vg_inv_dev_t *dev, const vg_inv_dest_t *x, const char *profile)
+{
+	char key[48], dst[64], sig[256], pb[8];
+	vg_inv_key(dev, key, sizeof key);
+	vg_ip_format(&x->ip, dst, sizeof dst);
+	snprintf(sig, sizeof sig, "VIGIL policy violation: %s %s -> %s%s%s%s %s/%u", 
+		 vg_dev_class_name(dev->cls), key, dst, x->name[0] ? " (" : "", x->name,
+		 x->name[0] ? ")" : "", vg_eve_proto_name(x->proto, pb), x->port);
+	vg_buf_reset(&d->out);
+	vg_jw_t j;
+	vg_jw_init(&j, &d->out);
+	vg_jw_obj(&j);
+	vg_eve_kts(&j, "timestamp", ts_us);
+	vg_jw_kuint(&j, "flow_id", f->flow_id);
+	vg_jw_kstr(&j, "event_type", "alert");
+	bool ports = f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132;
+	vg_eve_kip(&j, "src_ip", vg_flow_client(f));
+	if (ports)
+		vg_jw_kuint(&j, "src_port", f->cport);
+	vg_eve_kip(&j, "dest_ip", vg_flow_server(f));
+	if (ports)
+		vg_jw_kuint(&j, "dest_port", f->sport);
+	vg_jw_kstr(&j, "proto", vg_eve_proto_name(f->key.proto, pb));
+	vg_jw_kstr(&j, "community_id", vg_flow_community_id(f, d->cid_seed));
+	vg_jw_kstr(&j, "direction", "to_server");
+	vg_jw_key(&j, "alert");
+	vg_jw_obj(&j);
+	vg_jw_kstr(&j, "action", "allowed");
+	vg_jw_kint(&j, "gid", 1);
+	vg_jw_kuint(&j, "signature_id", VG_POLICY_SID);
+	vg_jw_kint(&j, "rev", 1);
+	vg_jw_kstr(&j, "signature", sig);
+	vg_jw_kstr(&j, "category", "policy-violation");
+	vg_jw_kint(&j, "severity", 2);
+	vg_jw_end(&j);
+	vg_watch_dev_object(&j, dev);
+	vg_jw_key(&j, "policy");
+	vg_jw_obj(&j);
+	vg_jw_kstr(&j, "profile", profile);
+	vg_jw_kstr(&j, "destination", dst);
+	if (x->name[0])
+		vg_jw_kstr(&j, "name", x->name);
+	vg_jw_kuint(&j, "port", x->port);
+	vg_jw_kstr(&j, "proto", vg_eve_proto_name(x->proto, pb));
+	vg_jw_end(&j);
+	vg_jw_end(&j);
+	if (!d->out.oom && d->write)
+		d->write(d->wctx, d->out.p, d->out.len);
+	d->policy_alerts++;
+	vg_inv_alert(d->inv, (vg_inv_dev_t *)dev, sig + 6, false, ts_us);
+}
+
+/* ---- the packet hook ------------------------------------------------------------------------ */
+
+static void on_packet(void *ctx, const vg_pkt_t *p, vg_flow_t *f, int dir, uint32_t *flow_bits,
+		      uint64_t ts_us)
+{
+	vg_watch_dev_t *d = ctx;
+	vg_dev_observe(p, f, dir, flow_bits, ts_us, &d->scratch, vg_inv_on_signal, d->inv);
+	if (p->proto == 17 && p->sport == 53 && p->payload_len >= 12)
+		on_dns(d, p, ts_us);
+	if (!f || f->pkts[0] + f->pkts[1] != 1)
+		return;
+	/* the first packet of a flow: the client's destination */
+	const vg_ip_t *cli = vg_flow_client(f), *srv = vg_flow_server(f);
+	if (!vg_inv_is_local(d->inv, cli))
+		return;
+	const uint8_t *mac = dir == VG_DIR_TOSERVER && (p->flags & VG_PKT_F_MAC) ? p->src_mac : NULL;
+	char cc[3] = "";
+	if (d->geo && d->geo->db && !vg_inv_is_local(d->inv, srv))
+		vg_geo_country(d->geo->db, srv, cc);
+	vg_inv_dest_t *x;
+	bool is_new;
+	vg_inv_dev_t *dev = vg_inv_flow(d->inv, mac, cli, srv, f->sport, f->key.proto, ts_us,
+					dns_name(d, srv, ts_us), cc, &x, &is_new);
+	if (!d->prof || !dev || !x || x->checked)
+		return;
+	x->checked = true;
+	const vg_prof_one_t *pr = vg_prof_for(d->prof, dev);
+	if (pr && !vg_prof_allows(pr, &x->ip, x->port, x->proto, x->name))
+		policy_alert(d, f, ts_us, dev, x, vg_prof_name(pr));
+}
+
+/* ---- lifecycle ------------------------------------------------------------------------------ */
+
+int vg_watch_dev_start(vg_watch_dev_t *d, vg_watch_cfg_t *wcfg, vg_watch_geo_t *geo,
+		       vg_watch_write_fn write, void *wctx)
+{
+	char err[512] = "";
+	int r;
+	if (!d->on)
+		return 0;
+	if (!d->lim_set) {
+		vg_inv_limits_default(&d->lim);
+		d->lim_set = true;
+	}
+	if ((r = vg_dev_rules_builtin(&d->rules))) {
+		vg_err("watch: cannot load the built-in fingerprint rules: %s", vg_strerror(r));
+		return -1;
+	}
+	for (int i = 0; i < d->n_rules; i++)
+		if ((r = d->rules ? vg_dev_rules_add(d->rules, d->rules_files[i], err, sizeof err)
+				  : vg_dev_rules_load(&d->rules, d->rules_files[i], err, sizeof err))) {
+			vg_err("watch: %s", err[0] ? err : vg_strerror(r));
+			return -1;
+		}
+	if ((r = vg_vulns_builtin(&d->vulns))) {
+		vg_err("watch: cannot load the built-in vulnerable-version table: %s", vg_strerror(r));
+		return -1;
+	}
+	for (int i = 0; i < d->n_vulns; i++)
+		if ((r = d->vulns ? vg_vulns_add(d->vulns, d->vuln_files[i], err, sizeof err)
+				  : vg_vulns_load(&d->vulns, d->vuln_files[i], err, sizeof err))) {
+			vg_err("watch: %s", err[0] ? err : vg_strerror(r));
+			return -1;
+		}
+	if (d->profiles_path && (r = vg_prof_load(&d->prof, d->profiles_path, err, sizeof err))) {
+		vg_err("watch: %s", err);
+		return -1;
+	}
+	if ((r = vg_inv_new(&d->inv, &d->lim, d->rules, d->vulns)) ||
+	    !(d->dnsc = calloc(VG_WDEV_DNS_SLOTS, sizeof *d->dnsc))) {
+		vg_err("watch: cannot create the device table: %s", vg_strerror(r ? r : VG_ENOMEM));
+		return -1;
+	}
+	if (geo && geo->cfg.n_nets)
+		vg_inv_set_local(d->inv, geo->cfg.nets, geo->cfg.prefix, geo->cfg.n_nets);
+	if (d->inventory) {
+		if ((r = vg_invdb_open(&d->db, d->inventory, false, err, sizeof err)) ||
+		    (r = vg_invdb_load(d->db, d->inv, err, sizeof err))) {
+			vg_err("watch: %s", err);
+			return -1;
+		}
+		d->devices_at_start = vg_inv_count(d->inv);
+	}
+	d->geo = geo;
+	d->write = write;
+	d->wctx = wctx;
+	d->cid_seed = wcfg->flow.cid_seed;
+	wcfg->on_packet = on_packet;
+	wcfg->pkt_ctx = d;
+	wcfg->annotate = annotate;
+	wcfg->annotate_ctx = d;
+	d->prev_sighting = wcfg->on_sighting;
+	d->prev_sighting_ctx = wcfg->sighting_ctx;
+	wcfg->on_sighting = on_sighting;
+	wcfg->sighting_ctx = d;
+	if (geo) {
+		geo->cfg.annotate = annotate;
+		geo->cfg.annotate_ctx = d;
+	}
+	return 0;
+}
+
+void vg_watch_dev_tick(vg_watch_dev_t *d, bool force)
+{
+	if (!d->db) {
+		uint32_t ids[16];
+		if (d->inv) /* no storage: forget merged ids (bounded memory) */
+			while (vg_inv_take_deleted(d->inv, ids, 16))
+				;
+		return;
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	uint64_t now = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	char err[512];
+	/* 1 s minus the coarse clock's granularity, so a flush never comes late */
+	if (vg_invdb_flush(d->db, d->inv, now, 990000, force, err, sizeof err) < 0) {
+		d->db_errors++;
+		if (!d->db_failed_reported)
+			vg_err("watch: inventory: %s (retrying every second)", err);
+		d->db_failed_reported = true;
+	}
+}
+
+uint64_t vg_watch_dev_report(vg_watch_dev_t *d, bool summary)
+{
+	if (!d->inv)
+		return 0;
+	if (summary) {
+		vg_inv_stats_t st;
+		vg_inv_get_stats(d->inv, &st);
+		uint32_t n = vg_inv_count(d->inv);
+		char extra[160] = "";
+		if (st.devices_dropped || st.dests_dropped)
+			snprintf(extra, sizeof extra, "; dropped: %llu devices, %llu destinations",
+				 (unsigned long long)st.devices_dropped,
+				 (unsigned long long)st.dests_dropped);
+		vg_info("devices: %u device%s (%u new), %llu signals, %llu DHCP leases, "
+			"%llu policy violation%s%s", n, n == 1 ? "" : "s",
+			n - (uint32_t)(d->devices_at_start < n ? d->devices_at_start : n),
+			(unsigned long long)st.signals, (unsigned long long)st.leases,
+			(unsigned long long)d->policy_alerts, d->policy_alerts == 1 ? "" : "s", extra);
+	}
+	return d->policy_alerts;
+}
+
+bool vg_watch_dev_failed(const vg_watch_dev_t *d)
+{
+	return d->db_errors != 0 && vg_inv_dirty(d->inv);
+}
+
+void vg_watch_dev_release(vg_watch_dev_t *d)
+{
+	vg_invdb_close(d->db);
+	vg_inv_free(d->inv);
+	vg_prof_free(d->prof);
+	vg_dev_rules_free(d->rules);
+	vg_vulns_free(d->vulns);
+	free(d->dnsc);
+	free(d->rules_files);
+	free(d->vuln_files);
+	vg_buf_release(&d->out);
+	memset(d, 0, sizeof *d);
+}

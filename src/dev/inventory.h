@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * dev/inventory.h — the device table: signals (dev/dev.h) and flows in,
+ * devices out.
+ *
+ *   vg_inv_t *inv; vg_inv_new(&inv, &limits, rules, vulns);
+ *   vg_dev_observe(p, f, dir, bits, ts, &scratch, vg_inv_on_signal, inv);
+ *   vg_inv_flow(inv, &pkt_src_mac_or_NULL, client, server, port, proto, ts, name, &dest);
+ *   ... vg_inv_dirty_*() for persistence (dev/invdb.h) ...
+ *   vg_inv_free(inv);
+ *
+ * A device is keyed by its MAC when one was seen with a local address, else
+ * by its IP.  IP changes are followed: a DHCP lease (ACK: chaddr -> yiaddr)
+ * moves the address to the MAC's device, and a discovery packet (DHCP, mDNS,
+ * SSDP, WS-Discovery, SADP: link-local multicast, so its source MAC really
+ * is the sender's) binds its source IP to its source MAC.  Unicast traffic
+ * binds a MAC to an IP only when the address is local (RFC 1918, CGNAT,
+ * link-local, ULA, or a --watch-net) and the MAC is not a router's: a MAC
+ * seen behind more than VG_INV_ROUTER_IPS addresses is treated as a gateway
+ * and never binds again.  When a MAC device takes an address held by an
+ * IP-only device, that device is merged into it.
+ *
+ * Bounds: max_devices devices and max_dests destinations per device
+ * (configurable; extra ones are dropped and counted); fixed small arrays for
+ * addresses, services, evidence and last alerts.  Memory is allocated when a
+ * device or destination appears (bounded by the limits), never per packet.
+ *
+ * Single-threaded (the engine's thread).  rules and vulns are borrowed.
+ */
+#ifndef VG_DEV_INVENTORY_H
+#define VG_DEV_INVENTORY_H
+
+#include "dev/dev.h"
+#include "dev/vuln.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VG_INV_MAX_IPS 8        /* addresses per device (most recent kept) */
+#define VG_INV_MAX_SERVICES 32  /* open services per device */
+#define VG_INV_MAX_EVIDENCE 24  /* evidence rows per device */
+#define VG_INV_MAX_VULNS 4      /* vulnerable components per device */
+#define VG_INV_LAST_ALERTS 4    /* last alert signatures kept */
+#define VG_INV_ROUTER_IPS 16    /* a MAC behind more local IPs is a gateway */
+
+/* Risk flags (vg_inv_dev_t.risk); names from vg_inv_risk_name(bit index). */
+enum {
+	VG_RISK_TELNET = 1u << 0,      /* "cleartext-telnet" */
+	VG_RISK_FTP_LOGIN = 1u << 1,   /* "cleartext-ftp-login" */
+	VG_RISK_HTTP_BASIC = 1u << 2,  /* "cleartext-http-basic" */
+	VG_RISK_RTSP_NOAUTH = 1u << 3, /* "rtsp-no-auth" */
+	VG_RISK_UPNP = 1u << 4,        /* "upnp" */
+	VG_RISK_VULN = 1u << 5,        /* "vulnerable-version" */
+	VG_RISK_INDICATOR = 1u << 6,   /* "listed-indicator" */
+	VG_RISK__BITS = 7
+};
+/* vg_inv_risk_name: name of bit index i (0..VG_RISK__BITS-1), "" beyond. */
+const char *vg_inv_risk_name(int i);
+/* vg_inv_risk_parse: bit of a name, 0 when unknown. */
+uint32_t vg_inv_risk_parse(const char *name);
+
+typedef struct vg_inv_ev {
+	char signal[24];  /* vg_dev_sig_name() */
+	char value[96];   /* the signal value (cut) */
+	char rule[40];    /* rule id */
+	uint8_t cls, confidence;
+} vg_inv_ev_t;
+
+typedef struct vg_inv_svc {
+	uint16_t port;
+	uint8_t proto;
+} vg_inv_svc_t;
+
+typedef struct vg_inv_vuln {
+	char component[32];
+	char version[48];
+	char cves[160];
+} vg_inv_vuln_t;
+
+typedef struct vg_inv_dest {
+	vg_ip_t ip;
+	uint16_t port;
+	uint8_t proto;
+	char cc[3];        /* country ("" unknown) */
+	char name[96];     /* DNS name the address was resolved from ("" none) */
+	uint64_t first_us, last_us;
+	uint64_t flows;
+	bool dirty;        /* changed since the last persistence flush */
+	bool checked;      /* policy checked this run (not persisted) */
+} vg_inv_dest_t;
+
+typedef struct vg_inv_dev {
+	uint32_t id;           /* 1.. stable across restarts (persisted) */
+	bool has_mac, randomised, dirty;
+	uint8_t mac[6];
+	uint8_t n_ips, n_svc, n_ev, n_vulns, n_last;
+	uint8_t cls, confidence; /* enum vg_dev_class, 0..100 */
+	vg_ip_t ips[VG_INV_MAX_IPS]; /* [0] = current */
+	uint64_t first_us, last_us;
+	char vendor[64];       /* OUI organisation, else a rule's vendor; "" when randomised */
+	char model[64], firmware[64], hostname[64];
+	uint32_t risk;         /* VG_RISK_* */
+	uint64_t alerts;
+	char last_alerts[VG_INV_LAST_ALERTS][96]; /* most recent first */
+	vg_inv_svc_t svc[VG_INV_MAX_SERVICES];
+	vg_inv_ev_t ev[VG_INV_MAX_EVIDENCE];
+	vg_inv_vuln_t vulns[VG_INV_MAX_VULNS];
+	uint32_t n_dests, cap_dests;
+	vg_inv_dest_t *dests;  /* owned; grown as destinations appear */
+	uint32_t mac_ips;      /* distinct local IPs seen behind this MAC */
+	bool gateway;          /* MAC behind too many addresses: never binds */
+} vg_inv_dev_t;
+
+typedef struct vg_inv_limits {
+	uint32_t max_devices; /* default 4096 */
+	uint32_t max_dests;   /* per device, default 256 */
+} vg_inv_limits_t;
+
+typedef struct vg_inv_stats {
+	uint64_t signals, devices_dropped, dests_dropped, services_dropped, evidence_dropped;
+	uint64_t merged, leases;
+} vg_inv_stats_t;
+
+typedef struct vg_inv vg_inv_t;
+
+void vg_inv_limits_default(vg_inv_limits_t *l);
+
+/* vg_inv_new: an empty table.  rules/vulns may be NULL (no class, no
+ * vulnerable-version flag).  0, VG_EINVAL (a zero limit), VG_ENOMEM. */
+int vg_inv_new(vg_inv_t **out, const vg_inv_limits_t *lim, const vg_dev_rules_t *rules,
+	       const vg_vulns_t *vulns);
+void vg_inv_free(vg_inv_t *inv);
+
+/* vg_inv_set_local: extra local nets (CIDRs in the IPv6 space, v4 = 96+len)
+ * besides the private/link-local ranges; copied. */
+void vg_inv_set_local(vg_inv_t *inv, const vg_ip_t *nets, const uint8_t *prefix, int n);
+/* vg_inv_is_local: ip is in a local range (see above). */
+bool vg_inv_is_local(const vg_inv_t *inv, const vg_ip_t *ip);
+
+/* vg_inv_on_signal: the vg_dev_sig_fn (ctx = the vg_inv_t). */
+void vg_inv_on_signal(void *ctx, const vg_dev_sig_t *s);
+
+/*
+ * vg_inv_flow: account a new flow from a local client (cli, with its
+ * source MAC when on the local segment, else NULL) to server srv:port/proto
+ * at ts_us.  When the server is not local it becomes a destination of the
+ * client's device (created if needed), with name (the DNS name the address
+ * was resolved from, may be NULL) and cc (country, may be NULL).  Returns
+ * the device (NULL when the client is not local or the table is full) and
+ * sets *dest to the destination (NULL when local or dropped) and *is_new.
+ */
+vg_inv_dev_t *vg_inv_flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *cli,
+			  const vg_ip_t *srv, uint16_t port, uint8_t proto, uint64_t ts_us,
+			  const char *name, const char *cc, vg_inv_dest_t **dest, bool *is_new);
+
+/* vg_inv_by_ip: the device currently holding ip, or NULL. */
+vg_inv_dev_t *vg_inv_by_ip(const vg_inv_t *inv, const vg_ip_t *ip);
+/* vg_inv_by_mac: the device of mac, or NULL. */
+vg_inv_dev_t *vg_inv_by_mac(const vg_inv_t *inv, const uint8_t mac[6]);
+/* vg_inv_find: by "aa:bb:cc:dd:ee:ff", IP text, or "#ID"/decimal id. */
+vg_inv_dev_t *vg_inv_find(const vg_inv_t *inv, const char *text);
+
+/* vg_inv_alert: note an alert (signature text) against dev; indicator
+ * sets VG_RISK_INDICATOR. */
+void vg_inv_alert(vg_inv_t *inv, vg_inv_dev_t *dev, const char *signature, bool indicator,
+		  uint64_t ts_us);
+
+/* Iteration in id order: n devices, vg_inv_get(i) for i in 0..n-1 (the
+ * pointer is stable until vg_inv_free; merged devices are removed, which
+ * shifts later indexes). */
+uint32_t vg_inv_count(const vg_inv_t *inv);
+vg_inv_dev_t *vg_inv_get(const vg_inv_t *inv, uint32_t i);
+
+/* vg_inv_key: the device key text ("aa:bb:.." or the IP) into buf (>= 48). */
+const char *vg_inv_key(const vg_inv_dev_t *d, char *buf, size_t n);
+/* vg_inv_mac_text: "aa:bb:cc:dd:ee:ff" into buf (>= 18). */
+void vg_inv_mac_text(const uint8_t mac[6], char *buf);
+/* vg_inv_mac_parse: 0 or VG_EINVAL. */
+int vg_inv_mac_parse(const char *s, uint8_t mac[6]);
+
+/* ---- persistence hooks (dev/invdb.c) ---- */
+
+/* vg_inv_restore: add a device read back from storage (id, key fields and
+ * data set by the caller; dests owned by the table afterwards).  The device
+ * is not dirty; *out is the table's copy.  0, VG_ENOMEM, VG_EINVAL (key already present: ignored),
+ * VG_ELIMIT (table full: counted as dropped). */
+int vg_inv_restore(vg_inv_t *inv, const vg_inv_dev_t *d, vg_inv_dev_t **out);
+/* vg_inv_dest_add: append a destination to a device (storage reload);
+ * 0 or VG_ELIMIT/VG_ENOMEM. */
+int vg_inv_dest_add(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_dest_t *x);
+
+/* Deleted device ids since the last vg_inv_take_deleted (merged devices). */
+uint32_t vg_inv_take_deleted(vg_inv_t *inv, uint32_t *ids, uint32_t max);
+/* vg_inv_dirty: any device changed since vg_inv_clean. */
+bool vg_inv_dirty(const vg_inv_t *inv);
+/* vg_inv_clean: clear every dirty flag (after a successful flush). */
+void vg_inv_clean(vg_inv_t *inv);
+
+void vg_inv_get_stats(const vg_inv_t *inv, vg_inv_stats_t *st);
+
+/* vg_inv_reclassify: recompute class and confidence from the evidence. */
+void vg_inv_reclassify(vg_inv_dev_t *d);
+
+#endif

@@ -163,6 +163,8 @@ int vg_audit_merge(vg_audit_t *dst, vg_audit_t *src)
 {
 	if (!dst || !src)
 		return VG_EINVAL;
+	if (!src->n)
+		return 0;
 	if (grow(dst, src->n))
 		return VG_ENOMEM;
 	memcpy(dst->r + dst->n, src->r, src->n * sizeof(*src->r));

@@ -86,7 +86,13 @@ int vg_dev_sig_kind(const char *name);
 
 typedef struct vg_dev_sig {
 	int kind;              /* enum vg_dev_sig_kind */
-	const uint8_t *mac;    /* device MAC (6 bytes) or NULL when not known */
+	const uint8_t *mac;    /* device MAC (6 bytes) or NULL when not known:
+				* DHCP chaddr; the frame's source MAC for the
+				* link-local discovery protocols (mDNS, SSDP,
+				* WSD, SADP); for banners/SERVICE/logins the
+				* frame's MAC only when the device IP is local
+				* (RFC 1918, 100.64/10, link-local, ULA): for a
+				* public address it would be the router's */
 	vg_ip_t ip;            /* device IP (all zero when not known) */
 	uint16_t port;         /* server port for SERVICE/banners, else 0 */
 	uint8_t proto;         /* IP protocol for SERVICE/banners, else 0 */

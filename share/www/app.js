@@ -219,12 +219,14 @@
     const msg = $('search-msg');
     const tb = $('results').querySelector('tbody');
     clear(tb);
+    msg.className = 'note';
     if (!value) { msg.textContent = ''; return; }
     msg.textContent = 'searching…';
     let res;
     try {
       res = await api('/indicators?value=' + encodeURIComponent(value));
     } catch (e) {
+      msg.className = 'msg';
       msg.textContent = 'Search failed: ' + e.message;
       return;
     }

@@ -484,6 +484,8 @@ static long fetch(vg_feedurl_t *fu, const char *url, const usrc_t *u, uint64_t m
 #endif
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (fu->cfg.ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, fu->cfg.ca_file);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "vigil-watch");
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);

@@ -27,6 +27,7 @@ typedef struct vg_feedurl_cfg {
 	int64_t max_age_s;       /* 0: no stale-feed alerts */
 	const char *token;       /* hub token: "Authorization: Bearer" on every fetch, or NULL */
 	const char *sensor;      /* "X-Vigil-Sensor:" on every fetch (hub freshness), or NULL */
+	const char *ca_file;     /* CA certificates for https (--hub-ca), or NULL: the system's */
 } vg_feedurl_cfg_t;
 
 typedef struct vg_feedurl vg_feedurl_t;

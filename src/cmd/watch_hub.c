@@ -138,6 +138,7 @@ int vg_watch_hub_feed_auth(vg_watch_hub_t *h, vg_feedurl_cfg_t *fcfg)
 		fcfg->token = h->token;
 	if (h->have_token || h->sensor_arg)
 		fcfg->sensor = h->sensor;
+	fcfg->ca_file = h->ca;
 	return 0;
 }
 
@@ -155,6 +156,8 @@ static void on_sighting(void *ctx, const char *indicator, const char *type, int 
 			const vg_ip_t *client, uint64_t ts_us)
 {
 	vg_watch_hub_t *h = ctx;
+	if (h->prev_sighting)
+		h->prev_sighting(h->prev_sighting_ctx, indicator, type, tlp, client, ts_us);
 	const char *cls = h->class_of && client ? h->class_of(h->class_ctx, client) : NULL;
 	vg_hub_client_sighting(h->cl, indicator, type, cls, tlp, ts_us);
 }
@@ -181,6 +184,8 @@ int vg_watch_hub_start(vg_watch_hub_t *h, vg_watch_cfg_t *wcfg)
 	}
 	if (!h->spool)
 		vg_warnx("watch: no --spool: sightings not yet acknowledged by the hub are lost on exit");
+	h->prev_sighting = wcfg->on_sighting;
+	h->prev_sighting_ctx = wcfg->sighting_ctx;
 	wcfg->on_sighting = on_sighting;
 	wcfg->sighting_ctx = h;
 	return 0;

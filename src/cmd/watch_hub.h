@@ -48,7 +48,8 @@ enum {
 	"                          the oldest batches are dropped with a warning\n"         \
 	"      --hub-interval SECS aggregation interval (default 10)\n"                     \
 	"      --sensor NAME       this sensor's name (default: the host name)\n"           \
-	"      --hub-ca FILE       CA certificates for an https hub\n"
+	"      --hub-ca FILE       CA certificates for an https hub (also used by\n"       \
+	"                          --feed-url)\n"
 
 typedef struct vg_watch_hub {
 	const char *url, *token_arg, *spool, *sensor_arg, *ca;
@@ -62,6 +63,8 @@ typedef struct vg_watch_hub {
 	const char *(*class_of)(void *ctx, const vg_ip_t *client);
 	void *class_ctx;
 	vg_hub_client_t *cl;
+	vg_watch_sighting_fn prev_sighting; /* chained: a hook set before ours */
+	void *prev_sighting_ctx;
 } vg_watch_hub_t;
 
 /* vg_watch_hub_opt: handle option c (an O_HUB* value) with arg.  Returns 1
@@ -71,11 +74,13 @@ int vg_watch_hub_opt(vg_watch_hub_t *h, int c, const char *arg);
 /* vg_watch_hub_feed_auth: validate the hub options (--hub needs --token;
  * the other hub options alone are ignored), read the token, settle the sensor name,
  * and give --feed-url the token and sensor name (when --token or --sensor
- * was given).  Call once after option parsing.  0, or -1 (printed). */
+ * was given) and the --hub-ca certificates.  Call once after option
+ * parsing.  0, or -1 (printed). */
 int vg_watch_hub_feed_auth(vg_watch_hub_t *h, vg_feedurl_cfg_t *fcfg);
 
 /* vg_watch_hub_start: with --hub, open the spool, start the sender and
- * hook it into wcfg->on_sighting.  0, or -1 (printed). */
+ * hook it into wcfg->on_sighting (a hook already set there, e.g. the device
+ * inventory's, is chained: called first).  0, or -1 (printed). */
 int vg_watch_hub_start(vg_watch_hub_t *h, vg_watch_cfg_t *wcfg);
 
 /* vg_watch_hub_stop: spool the last aggregates, send what can be sent,

@@ -698,6 +698,14 @@ int vg_hub_db_token_list(vg_hub_db_t *db, json_t **out)
 	return 0;
 }
 
+int vg_hub_db_token_used(vg_hub_db_t *db, int64_t id, int64_t now)
+{
+	dbv_t p[] = {dbv_int(now), dbv_int(id)};
+	return db_exec(db, "UPDATE tokens SET last_used = $1 WHERE id = $2", p, 2, NULL, NULL)
+		       ? VG_EIO
+		       : 0;
+}
+
 /* ---- principals ---- */
 
 typedef struct relctx {

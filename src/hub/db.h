@@ -107,6 +107,9 @@ int vg_hub_db_token_list(vg_hub_db_t *db, json_t **out);
  */
 int vg_hub_db_auth(vg_hub_db_t *db, const char *tok, const vg_ip_t *peer, int64_t now,
 		   vg_hub_principal_t *out);
+/* vg_hub_db_token_used: record that token id was used for a write at now
+ * (tokens.last_used; shown by token list).  0 or VG_EIO. */
+int vg_hub_db_token_used(vg_hub_db_t *db, int64_t id, int64_t now);
 /* vg_hub_db_principal_of_org: a principal for org id (tests, benches,
  * the CLI): relations loaded, role admin, token 0. */
 int vg_hub_db_principal_of_org(vg_hub_db_t *db, int64_t org_id, vg_hub_principal_t *out);
@@ -300,7 +303,10 @@ int vg_hub_db_feed_get(vg_hub_db_t *db, const char *name, const vg_hub_principal
 int vg_hub_db_feed_list(vg_hub_db_t *db, json_t **out);
 
 /* vg_hub_db_sensor_pull — record that sensor (of who's org) fetched feed at
- * seq now (upsert).  0, VG_EINVAL (empty sensor), VG_EIO. */
+ * seq now (upsert).  A pull of the same feed and seq within
+ * VG_HUB_PULL_RESOLUTION seconds of the recorded one writes nothing (the
+ * 304 path stays a read).  0, VG_EINVAL (empty sensor), VG_EIO. */
+#define VG_HUB_PULL_RESOLUTION 60
 int vg_hub_db_sensor_pull(vg_hub_db_t *db, const vg_hub_principal_t *who, const char *sensor,
 			  const char *feed, int64_t seq, int64_t now);
 

@@ -107,6 +107,18 @@ int vg_hub_db_sensor_pull(vg_hub_db_t *db, const vg_hub_principal_t *who, const 
 		return VG_EINVAL;
 	dbv_t p[] = {dbv_int(who->org_id), dbv_text(sensor), dbv_text(feed), dbv_int(seq),
 		     dbv_int(now)};
+	/* nothing new (same feed and seq, recorded less than a minute ago): no
+	 * write, so a sensor polling for 304s costs one read */
+	dbv_t q[] = {dbv_int(who->org_id), dbv_text(sensor), dbv_text(feed), dbv_int(seq),
+		     dbv_int(now - VG_HUB_PULL_RESOLUTION)};
+	int64_t one;
+	bool fresh = false;
+	if (db_one_int(db,
+		       "SELECT 1 FROM sensors WHERE org_id = $1 AND name = $2 AND feed = $3 AND seq "
+		       "= $4 AND last_pull > $5",
+		       q, 5, &one, &fresh) == 0 &&
+	    fresh)
+		return 0;
 	return db_exec(db,
 		       "INSERT INTO sensors (org_id, name, feed, seq, last_pull) VALUES ($1, $2, "
 		       "$3, $4, $5) ON CONFLICT (org_id, name) DO UPDATE SET feed = excluded.feed, "

@@ -74,6 +74,7 @@ struct vg_hub_db {
 	void *h; /* sqlite3 * or PGconn * */
 	char err[256];
 	void *cache; /* backend's statement cache */
+	void *state; /* backend's per-connection state (may be NULL) */
 	bool pg;
 };
 

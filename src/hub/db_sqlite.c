@@ -11,18 +11,37 @@
  * Statements are prepared once per connection and cached by SQL text (a
  * small open-addressing table); $N placeholders are rewritten to ?N.  All
  * values are bound (sqlite3_bind_*), never formatted into SQL.
- * Not thread-safe per connection: one thread at a time.
+ *
+ * Writers: SQLite has one writer at a time, and its default busy handler
+ * waits in growing sleeps (up to 100 ms each), which under concurrent
+ * writes from the server's pool costs far more than the writes.  So writers
+ * of this process take one process-wide mutex (write transactions from
+ * BEGIN to COMMIT/ROLLBACK, autocommit writes around the statement), and
+ * the busy handler for other processes (the admin CLI) polls every 0.2 ms
+ * for up to 10 s.  Not thread-safe per connection: one thread at a time.
  */
 #include "hub/db_int.h"
 
 #include "lib/hash.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CACHE_SLOTS 256
+#define BUSY_WAIT_US 200
+#define BUSY_MAX_US 10000000
+
+/* One writer at a time within the process (see above). */
+static pthread_mutex_t wmu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Per connection: does it hold the process-wide write mutex? */
+typedef struct sqstate {
+	bool wlocked;
+} sqstate_t;
 
 typedef struct slot {
 	uint64_t h;
@@ -91,6 +110,9 @@ static int sq_exec(vg_hub_db_t *db, const char *sql, const dbv_t *p, int np, dbr
 	if (!st)
 		return VG_EIO;
 	int ret = 0;
+	bool lock = !sqlite3_stmt_readonly(st) && sqlite3_get_autocommit(db->h);
+	if (lock)
+		pthread_mutex_lock(&wmu);
 	for (int i = 0; i < np; i++) {
 		int rc;
 		switch (p[i].kind) {
@@ -129,6 +151,8 @@ static int sq_exec(vg_hub_db_t *db, const char *sql, const dbv_t *p, int np, dbr
 out:
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	if (lock)
+		pthread_mutex_unlock(&wmu);
 	if (!cached(db, st))
 		sqlite3_finalize(st);
 	return ret;
@@ -145,21 +169,50 @@ static int sq_script(vg_hub_db_t *db, const char *sql)
 	return 0;
 }
 
+static void wunlock(vg_hub_db_t *db)
+{
+	sqstate_t *s = db->state;
+	if (s->wlocked) {
+		s->wlocked = false;
+		pthread_mutex_unlock(&wmu);
+	}
+}
+
 static int sq_begin(vg_hub_db_t *db)
 {
-	return sq_script(db, "BEGIN IMMEDIATE");
+	sqstate_t *s = db->state;
+	if (!s->wlocked) {
+		pthread_mutex_lock(&wmu);
+		s->wlocked = true;
+	}
+	int rc = sq_script(db, "BEGIN IMMEDIATE");
+	if (rc)
+		wunlock(db);
+	return rc;
 }
 static int sq_commit(vg_hub_db_t *db)
 {
 	int rc = sq_script(db, "COMMIT");
 	if (rc)
 		sq_script(db, "ROLLBACK");
+	wunlock(db);
 	return rc;
 }
 static void sq_rollback(vg_hub_db_t *db)
 {
 	if (!sqlite3_get_autocommit(db->h))
 		sq_script(db, "ROLLBACK");
+	wunlock(db);
+}
+
+/* busy: another process holds the write lock: poll briefly. */
+static int busy(void *ctx, int n)
+{
+	(void)ctx;
+	if ((int64_t)n * BUSY_WAIT_US >= BUSY_MAX_US)
+		return 0;
+	usleep(BUSY_WAIT_US);
+	return 1;
 }
 
 static void sq_close(vg_hub_db_t *db)
@@ -173,6 +226,9 @@ static void sq_close(vg_hub_db_t *db)
 		}
 		free(c);
 	}
+	if (db->state)
+		wunlock(db);
+	free(db->state);
 	sqlite3_close(db->h);
 }
 
@@ -193,9 +249,10 @@ int db_sqlite_open(vg_hub_db_t *db, const char *path)
 		return VG_EIO;
 	}
 	db->cache = calloc(CACHE_SLOTS, sizeof(slot_t));
-	if (!db->cache)
+	db->state = calloc(1, sizeof(sqstate_t));
+	if (!db->cache || !db->state)
 		return VG_ENOMEM;
-	sqlite3_busy_timeout(h, 10000);
+	sqlite3_busy_handler(h, busy, NULL);
 	if (sq_script(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
 			  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
 			  "PRAGMA cache_size=-65536;"))

@@ -13,8 +13,8 @@
  * writes it), so a poll that changed nothing costs one cheap feed-info
  * query, one hash and a header compare (-> 304).  The cache is bounded in
  * entries and bytes (least recently used out) and guarded by one mutex;
- * rendering happens outside it (two threads may render the same entry at
- * once; the second insert wins, same bytes).  A seq bump (any change of the
+ * rendering happens outside it, once per entry: other requests for the
+ * same entry wait for the one rendering it (single flight).  A seq bump (any change of the
  * collection, hub/db.h) makes older entries of that (feed, class)
  * unreachable; they are dropped at the next insert.
  * X-Vigil-Sensor on a request records the sensor's pull (freshness): a
@@ -58,6 +58,65 @@ static size_t g_n, g_cap;
 static uint64_t g_clock, g_bytes;
 static size_t g_max_entries = VG_HUB_FEED_CACHE_ENTRIES;
 static uint64_t g_max_bytes = VG_HUB_FEED_CACHE_BYTES;
+
+/* Renders in progress (single flight): a request that misses the cache
+ * while another renders the same (hub, feed, class, seq) waits for it
+ * instead of rendering again (after a publish, every polling sensor of a
+ * class misses at once).  Guarded by g_mu; g_cv signals a finished one. */
+#define FLIGHTS_MAX 32
+typedef struct flight {
+	const vg_hub_t *hub;
+	char name[VG_SIGN_FEEDNAME_MAX + 1];
+	uint64_t cls;
+	int64_t seq;
+	bool used;
+} flight_t;
+static pthread_cond_t g_cv = PTHREAD_COND_INITIALIZER;
+static flight_t g_fl[FLIGHTS_MAX];
+
+static flight_t *flight_find(const vg_hub_t *hub, const char *name, uint64_t cls, int64_t seq)
+{
+	for (int i = 0; i < FLIGHTS_MAX; i++)
+		if (g_fl[i].used && g_fl[i].hub == hub && g_fl[i].cls == cls && g_fl[i].seq == seq &&
+		    !strcmp(g_fl[i].name, name))
+			return &g_fl[i];
+	return NULL;
+}
+
+/* 1: the caller renders (and must call flight_end); 0: it waited for
+ * another renderer and should look the cache up again; -1: no slot free
+ * (render without the single-flight guarantee, flight_end not needed) */
+static int flight_begin(const vg_hub_t *hub, const char *name, uint64_t cls, int64_t seq)
+{
+	int r = -1;
+	pthread_mutex_lock(&g_mu);
+	if (flight_find(hub, name, cls, seq)) {
+		while (flight_find(hub, name, cls, seq))
+			pthread_cond_wait(&g_cv, &g_mu);
+		r = 0;
+	} else {
+		for (int i = 0; i < FLIGHTS_MAX; i++) {
+			if (g_fl[i].used)
+				continue;
+			g_fl[i] = (flight_t){.hub = hub, .cls = cls, .seq = seq, .used = true};
+			snprintf(g_fl[i].name, sizeof g_fl[i].name, "%s", name);
+			r = 1;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&g_mu);
+	return r;
+}
+
+static void flight_end(const vg_hub_t *hub, const char *name, uint64_t cls, int64_t seq)
+{
+	pthread_mutex_lock(&g_mu);
+	flight_t *f = flight_find(hub, name, cls, seq);
+	if (f)
+		f->used = false;
+	pthread_cond_broadcast(&g_cv);
+	pthread_mutex_unlock(&g_mu);
+}
 
 void vg_hub_feeds_cache_limits(size_t entries, uint64_t bytes)
 {
@@ -176,33 +235,52 @@ typedef struct render {
 	const char *feed;
 } render_t;
 
+/* the fields through jansson: the fallback when the fast scan refuses */
+static void fields_jansson(const char *json, vg_hub_stix_fields_t *f)
+{
+	memset(f, 0, sizeof *f);
+	f->confidence = -1;
+	json_t *o = json ? json_loads(json, 0, NULL) : NULL;
+#define CP(dst, key)                                                                    \
+	snprintf(dst, sizeof dst, "%s",                                                 \
+		 json_string_value(json_object_get(o, key)) ? json_string_value(json_object_get(o, key)) : "")
+	CP(f->name, "name");
+	CP(f->description, "description");
+	CP(f->valid_from, "valid_from");
+	CP(f->valid_until, "valid_until");
+#undef CP
+	json_t *refs = json_object_get(o, "external_references");
+	for (size_t i = 0; !f->reference[0] && i < json_array_size(refs); i++) {
+		const char *u = json_string_value(json_object_get(json_array_get(refs, i), "url"));
+		if (u)
+			snprintf(f->reference, sizeof f->reference, "%s", u);
+	}
+	json_t *conf = json_object_get(o, "confidence");
+	if (json_is_integer(conf) && json_integer_value(conf) >= 0 && json_integer_value(conf) <= 100)
+		f->confidence = (int)json_integer_value(conf);
+	json_decref(o);
+}
+
 static int csv_row(void *ctx, const vg_hub_feed_row_t *r)
 {
 	render_t *rd = ctx;
 	vg_buf_t *b = rd->b;
-	json_t *o = r->json ? json_loads(r->json, 0, NULL) : NULL;
-	const char *desc = json_string_value(json_object_get(o, "name"));
-	if (!desc)
-		desc = json_string_value(json_object_get(o, "description"));
-	const char *ref = NULL;
-	json_t *refs = json_object_get(o, "external_references");
-	for (size_t i = 0; !ref && i < json_array_size(refs); i++)
-		ref = json_string_value(json_object_get(json_array_get(refs, i), "url"));
-	json_t *conf = json_object_get(o, "confidence");
+	vg_hub_stix_fields_t f;
+	if (!r->json || vg_hub_stix_fields(r->json, strlen(r->json), &f))
+		fields_jansson(r->json, &f);
 	csv_field(b, r->value, false);
 	csv_field(b, r->type, true);
 	csv_field(b, rd->feed, true);  /* source */
 	csv_field(b, rd->feed, true);  /* category */
-	csv_field(b, desc, true);
-	csv_field(b, ref, true);
+	csv_field(b, f.name[0] ? f.name : f.description, true);
+	csv_field(b, f.reference, true);
 	vg_buf_addc(b, ',');
-	if (json_is_integer(conf) && json_integer_value(conf) >= 0 && json_integer_value(conf) <= 100)
-		vg_buf_add_i64(b, (int64_t)json_integer_value(conf));
+	if (f.confidence >= 0)
+		vg_buf_add_i64(b, f.confidence);
 	csv_field(b, r->tlp ? vg_tlp_name(r->tlp) : "", true);
-	csv_time(b, json_string_value(json_object_get(o, "valid_from")));
-	csv_time(b, json_string_value(json_object_get(o, "valid_until")));
+	csv_time(b, f.valid_from[0] ? f.valid_from : NULL);
+	csv_time(b, f.valid_until[0] ? f.valid_until : NULL);
 	vg_buf_addc(b, '\n');
-	json_decref(o);
 	return b->oom ? VG_ENOMEM : 0;
 }
 
@@ -396,13 +474,26 @@ int vg_hub_feeds_get(vg_hub_req_t *req, vg_hub_resp_t *resp)
 		}
 		hit = lookup(hub, name, cls, info.seq, sig, true, &g);
 	}
-	if (!hit) {
+	while (!hit) {
+		int fl = flight_begin(hub, name, cls, info.seq);
+		if (fl == 0) { /* another request rendered it meanwhile */
+			if ((hit = lookup(hub, name, cls, info.seq, sig, true, &g))) {
+				snprintf(etag, sizeof etag, "%s", g.etag);
+				if (sig)
+					snprintf(etag, sizeof etag, "%.*s.sig\"", (int)strlen(g.etag) - 1, g.etag);
+			}
+			continue; /* not cached after all (failed or evicted): render */
+		}
 		centry_t ne;
 		memset(&ne, 0, sizeof ne);
 		vg_hub_feed_info_t cur;
 		memset(&cur, 0, sizeof cur);
-		if ((rc = render_entry(req, db, name, who, &ne, &cur)))
+		rc = render_entry(req, db, name, who, &ne, &cur);
+		if (rc) {
+			if (fl == 1)
+				flight_end(hub, name, cls, info.seq);
 			return rc == VG_ENOTFOUND ? vg_hub_resp_error(resp, 404, "no such feed", "path") : rc;
+		}
 		snprintf(g.etag, sizeof g.etag, "%s", ne.etag);
 		g.have_sig = ne.sig != NULL;
 		const char *src = sig ? ne.sig : ne.data;
@@ -412,11 +503,14 @@ int vg_hub_feeds_get(vg_hub_req_t *req, vg_hub_resp_t *resp)
 			memcpy(g.data, src, g.len);
 		bool oom = src && !g.data;
 		insert(hub, name, cls, &ne); /* takes ne's buffers */
+		if (fl == 1)
+			flight_end(hub, name, cls, info.seq);
 		if (oom)
 			return VG_ENOMEM;
 		snprintf(etag, sizeof etag, "%s", g.etag);
 		if (sig)
 			snprintf(etag, sizeof etag, "%.*s.sig\"", (int)strlen(g.etag) - 1, g.etag);
+		hit = true;
 	}
 	if (sig && !g.have_sig) {
 		free(g.data);

@@ -10,7 +10,11 @@
 #define VG_HUB_ROUTES_CLI_H
 
 #include "hub/access.h"
+#include "hub/db.h"
 #include "hub/hub.h"
+#include "lib/buf.h"
+
+#include <jansson.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +36,40 @@ int vg_hub_feeds_get(vg_hub_req_t *req, vg_hub_resp_t *resp);
 int vg_hub_sightings_post(vg_hub_req_t *req, vg_hub_resp_t *resp);
 /* GET /stats?days=N (any role). */
 int vg_hub_stats_get(vg_hub_req_t *req, vg_hub_resp_t *resp);
+
+/* A validated POST /sightings body (see vg_hub_sightings_parse). */
+typedef struct vg_hub_sightings_in {
+	vg_hub_sighting_batch_t batch; /* strings borrowed from the JSON and the arena */
+	vg_hub_sighting_t *v;          /* owned */
+	vg_buf_t arena;                /* canonical indicator texts */
+	int status;                    /* on error: 400, 413 or 503 */
+	char error[192], where[64];    /* on error: message and place ("sightings[3].count") */
+} vg_hub_sightings_in_t;
+
+/* vg_hub_sightings_parse — validate a parsed body j (HUB_API.md's format;
+ * hdr_sensor, the X-Vigil-Sensor header or NULL, names the sensor when the
+ * body does not) completely: 0 with in filled (indicators in canonical
+ * form under vigil's type names), or -1 with in->status/error/where for the
+ * first problem (nothing to release then).  j must outlive in.
+ * Release with vg_hub_sightings_in_release. */
+int vg_hub_sightings_parse(json_t *j, const char *hdr_sensor, vg_hub_sightings_in_t *in);
+/* vg_hub_sightings_in_release — free what a successful parse allocated. */
+void vg_hub_sightings_in_release(vg_hub_sightings_in_t *in);
+
+/* The STIX indicator fields a feed's CSV row carries. */
+typedef struct vg_hub_stix_fields {
+	char name[512], description[512]; /* "" when absent or not a string */
+	char valid_from[40], valid_until[40];
+	char reference[512];              /* url of the first external reference having one */
+	int confidence;                   /* 0..100, -1 when absent or not such an integer */
+} vg_hub_stix_fields_t;
+
+/* vg_hub_stix_fields — read those fields from the JSON text of one object
+ * (len bytes) by a single forward scan (feeds_scan.c); strings unescaped
+ * and cut at a character boundary to their field.  0, or VG_EFORMAT when
+ * the text is not a JSON object the scan understands (the caller then uses
+ * jansson).  Pure, thread-safe. */
+int vg_hub_stix_fields(const char *json, size_t len, vg_hub_stix_fields_t *f);
 
 /* vg_hub_access_class — a hash of what decides what p may see (its org and
  * the org's relations): two principals with the same class see the same

@@ -563,6 +563,7 @@ static enum MHD_Result finish(vg_hub_t *h, vg_hub_req_t *req)
 		snprintf(obj, sizeof obj, "%s %.280s", req->method, req->path);
 		snprintf(det, sizeof det, "{\"status\":%d}", req->resp.status);
 		vg_hub_db_audit(vg_hub_req_db(req), &req->who, "token.use", obj, det);
+		vg_hub_db_token_used(vg_hub_req_db(req), req->who.token_id, req->start_us / 1000000);
 	}
 	if (strcmp(req->method, "HEAD") == 0)
 		resp_clear_body(&req->resp);

@@ -128,63 +128,90 @@ static int get_str(json_t *obj, const char *key, const char *where, const char *
 	return 0;
 }
 
+/* failure at sightings[i].key (the place is formatted only on failure) */
+__attribute__((format(printf, 4, 5))) static int fail_at(verr_t *e, size_t i, const char *key,
+							  const char *fmt, ...)
+{
+	char w[64];
+	if (key)
+		snprintf(w, sizeof w, "sightings[%zu].%s", i, key);
+	else
+		snprintf(w, sizeof w, "sightings[%zu]", i);
+	char m[192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(m, sizeof m, fmt, ap);
+	va_end(ap);
+	return fail(e, w, "%s", m);
+}
+
+/* string member key of sighting i */
+static int field(json_t *it, size_t i, const char *key, const char **out, size_t *len, verr_t *e)
+{
+	json_t *v = json_object_get(it, key);
+	if (v && json_is_string(v)) {
+		*out = json_string_value(v);
+		*len = json_string_length(v);
+		return 0;
+	}
+	return fail_at(e, i, key, v ? "\"%s\" must be a string" : "missing \"%s\"", key);
+}
+
 /* validate one sighting i into s (canonical indicator appended to arena at
  * *off) */
 static int one(json_t *it, size_t i, vg_hub_sighting_t *s, vg_buf_t *arena, size_t *off,
 	       vg_ind_t *ind, verr_t *e)
 {
-	char w[64];
-	snprintf(w, sizeof w, "sightings[%zu]", i);
 	if (!json_is_object(it))
-		return fail(e, w, "a sighting must be an object");
+		return fail_at(e, i, NULL, "a sighting must be an object");
 	const char *v = NULL, *t = NULL, *fs = NULL, *ls = NULL, *dc = NULL, *tl = NULL;
 	size_t vn = 0, tn = 0, fsn = 0, lsn = 0, dcn = 0, tln = 0;
-#define FIELD(k, p, n)                                                  \
-	do {                                                            \
-		snprintf(w, sizeof w, "sightings[%zu].%s", i, k);       \
-		if (get_str(it, k, w, &p, &n, e))                       \
-			return -1;                                      \
-	} while (0)
-	FIELD("indicator", v, vn);
+	if (field(it, i, "indicator", &v, &vn, e))
+		return -1;
 	if (!vn || vn > VG_URL_MAX + 16 || !printable(v, vn))
-		return fail(e, w, "indicator must be 1-%d printable characters", VG_URL_MAX);
-	FIELD("type", t, tn);
+		return fail_at(e, i, "indicator", "indicator must be 1-%d printable characters",
+			       VG_URL_MAX);
+	if (field(it, i, "type", &t, &tn, e))
+		return -1;
 	if (!type_known(t))
-		return fail(e, w, "unknown indicator type");
+		return fail_at(e, i, "type", "unknown indicator type");
 	const char *why = NULL;
 	int r = vg_ind_parse(v, vn, VG_IND_NONE, ind, &why);
-	if (r || !type_ok(t, ind->type)) {
-		snprintf(w, sizeof w, "sightings[%zu].indicator", i);
-		if (r)
-			return fail(e, w, "not a valid indicator: %s", why ? why : "out of range");
-		return fail(e, w, "indicator is a %s; type says %s", vg_ind_type_name(ind->type), t);
-	}
-	FIELD("first_seen", fs, fsn);
+	if (r)
+		return fail_at(e, i, "indicator", "not a valid indicator: %s",
+			       why ? why : "out of range");
+	if (!type_ok(t, ind->type))
+		return fail_at(e, i, "indicator", "indicator is a %s; type says %s",
+			       vg_ind_type_name(ind->type), t);
 	int64_t t0, t1;
+	if (field(it, i, "first_seen", &fs, &fsn, e))
+		return -1;
 	if (vg_time_parse(fs, fsn, &t0))
-		return fail(e, w, "not an ISO 8601 time");
-	FIELD("last_seen", ls, lsn);
+		return fail_at(e, i, "first_seen", "not an ISO 8601 time");
+	if (field(it, i, "last_seen", &ls, &lsn, e))
+		return -1;
 	if (vg_time_parse(ls, lsn, &t1))
-		return fail(e, w, "not an ISO 8601 time");
+		return fail_at(e, i, "last_seen", "not an ISO 8601 time");
 	if (t1 < t0)
-		return fail(e, w, "last_seen is before first_seen");
-	snprintf(w, sizeof w, "sightings[%zu].count", i);
+		return fail_at(e, i, "last_seen", "last_seen is before first_seen");
 	json_t *c = json_object_get(it, "count");
 	if (!c)
-		return fail(e, w, "missing \"count\"");
+		return fail_at(e, i, "count", "missing \"count\"");
 	if (!json_is_integer(c))
-		return fail(e, w, "\"count\" must be an integer");
+		return fail_at(e, i, "count", "\"count\" must be an integer");
 	json_int_t cn = json_integer_value(c);
 	if (cn < 1 || cn > COUNT_MAX)
-		return fail(e, w, "count must be 1-%lld", COUNT_MAX);
-	FIELD("device_class", dc, dcn);
+		return fail_at(e, i, "count", "count must be 1-%lld", COUNT_MAX);
+	if (field(it, i, "device_class", &dc, &dcn, e))
+		return -1;
 	if (!class_ok(dc))
-		return fail(e, w, "device_class must be 1-%d of [a-z0-9_-]", CLASS_MAX);
-	FIELD("tlp", tl, tln);
+		return fail_at(e, i, "device_class", "device_class must be 1-%d of [a-z0-9_-]",
+			       CLASS_MAX);
+	if (field(it, i, "tlp", &tl, &tln, e))
+		return -1;
 	vg_tlp_t tlp = tlp_of(tl);
 	if (!tlp)
-		return fail(e, w, "tlp must be clear, green, amber, amber+strict or red");
-#undef FIELD
+		return fail_at(e, i, "tlp", "tlp must be clear, green, amber, amber+strict or red");
 	char canon[VG_URL_MAX + 64];
 	size_t cl = vg_ind_format(ind, canon, sizeof canon);
 	*off = arena->len;
@@ -266,6 +293,28 @@ out:
 	return rc;
 }
 
+int vg_hub_sightings_parse(json_t *j, const char *hdr_sensor, vg_hub_sightings_in_t *in)
+{
+	memset(in, 0, sizeof *in);
+	verr_t e;
+	memset(&e, 0, sizeof e);
+	if (validate(j, hdr_sensor, &in->batch, &in->v, &in->arena, &e)) {
+		in->status = e.status;
+		snprintf(in->error, sizeof in->error, "%s", e.msg);
+		snprintf(in->where, sizeof in->where, "%s", e.where);
+		vg_buf_release(&in->arena);
+		return -1;
+	}
+	return 0;
+}
+
+void vg_hub_sightings_in_release(vg_hub_sightings_in_t *in)
+{
+	free(in->v);
+	vg_buf_release(&in->arena);
+	memset(in, 0, sizeof *in);
+}
+
 static bool json_ctype(const char *ct)
 {
 	if (!ct)
@@ -285,15 +334,10 @@ int vg_hub_sightings_post(vg_hub_req_t *req, vg_hub_resp_t *resp)
 	json_t *j = vg_hub_req_json(req);
 	if (!j)
 		return 0; /* 400 written */
-	vg_hub_sighting_batch_t b;
-	memset(&b, 0, sizeof b);
-	vg_hub_sighting_t *v = NULL;
-	vg_buf_t arena = VG_BUF_INIT;
-	verr_t e;
-	memset(&e, 0, sizeof e);
+	vg_hub_sightings_in_t in;
 	int rc;
-	if (validate(j, vg_hub_req_header(req, "X-Vigil-Sensor"), &b, &v, &arena, &e)) {
-		rc = vg_hub_resp_error(resp, e.status, e.msg, e.where[0] ? e.where : NULL);
+	if (vg_hub_sightings_parse(j, vg_hub_req_header(req, "X-Vigil-Sensor"), &in)) {
+		rc = vg_hub_resp_error(resp, in.status, in.error, in.where[0] ? in.where : NULL);
 		goto out;
 	}
 	vg_hub_db_t *db = vg_hub_req_db(req);
@@ -303,17 +347,16 @@ int vg_hub_sightings_post(vg_hub_req_t *req, vg_hub_resp_t *resp)
 	}
 	vg_hub_sighting_result_t res;
 	memset(&res, 0, sizeof res);
-	rc = vg_hub_db_sightings_add(db, vg_hub_req_principal(req), &b, &res);
+	rc = vg_hub_db_sightings_add(db, vg_hub_req_principal(req), &in.batch, &res);
 	if (rc)
 		goto out;
 	json_t *o = json_object();
-	json_object_set_new(o, "batch_id", json_string(b.batch_id));
+	json_object_set_new(o, "batch_id", json_string(in.batch.batch_id));
 	json_object_set_new(o, "accepted", json_integer((json_int_t)res.accepted));
 	json_object_set_new(o, "duplicate", json_boolean(res.duplicate));
 	rc = vg_hub_resp_json(resp, 200, o);
 out:
-	free(v);
-	vg_buf_release(&arena);
+	vg_hub_sightings_in_release(&in);
 	json_decref(j);
 	return rc;
 }

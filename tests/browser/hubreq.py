@@ -6,7 +6,7 @@ end-to-end cases: prints "STATUS" on the first line, then the body
 prints just one dotted value of a JSON reply, e.g. top_indicators.0.sightings).
 
   hubreq.py [-X METHOD] [-t TOKEN] [-d FILE|-|@STRING] [-c CONTENT_TYPE]
-            [-H 'Name: value']... [--json] [--jq PATH] [--show-headers] URL
+            [-H 'Name: value']... [--json] [--jq PATH] [--show-headers] [--ca FILE] URL
 """
 import argparse
 import http.client
@@ -26,6 +26,7 @@ def main():
     ap.add_argument('--json', action='store_true')
     ap.add_argument('--jq')
     ap.add_argument('--show-headers', action='store_true')
+    ap.add_argument('--ca', help='CA file for https')
     a = ap.parse_args()
     u = urllib.parse.urlsplit(a.url)
     body = None
@@ -46,7 +47,12 @@ def main():
     for h in a.headers:
         k, v = h.split(':', 1)
         hdrs[k.strip()] = v.strip()
-    c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    if u.scheme == 'https':
+        import ssl
+        ctx = ssl.create_default_context(cafile=a.ca)
+        c = http.client.HTTPSConnection(u.hostname, u.port, timeout=60, context=ctx)
+    else:
+        c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
     path = u.path + ('?' + u.query if u.query else '')
     c.request(method, path, body=body, headers=hdrs)
     r = c.getresponse()

@@ -18,11 +18,26 @@
 # (reader).  Indicators (collection apt): help.checkonl.org (GREEN),
 # 139.59.30.109 (GREEN), secret-red.example (RED, owned by vendor-x:
 # only vendor-x sees it).
+# HUB_STORE=postgresql: the store is a PostgreSQL server this test starts
+# (tests/hub/hubtest.py pg-start: initdb in $OUT, 127.0.0.1, stopped on
+# exit); or, with HUB_PG_URL (a server someone else started), a fresh
+# database hubcase<pid> created on it.
 HUBREQ="python3 $ROOT/tests/browser/hubreq.py"
 HUB_PID=
-DB="sqlite:$OUT/hub.db"
+PG_DIR=
+if [ -n "${HUB_PG_URL:-}" ]; then
+	psql -q -X "$HUB_PG_URL" -c "CREATE DATABASE hubcase$$" > /dev/null
+	DB="${HUB_PG_URL%/*}/hubcase$$"
+elif [ "${HUB_STORE:-sqlite}" = postgresql ]; then
+	PG_DIR="$OUT/pg"
+	DB=$(python3 "$ROOT/tests/hub/hubtest.py" pg-start "$PG_DIR") || { echo "cannot start PostgreSQL"; exit 1; }
+else
+	DB="sqlite:$OUT/hub.db"
+fi
 
-hubreq() { $HUBREQ "$@"; }
+# HUB_EXEC: a command prefix for the hub and hubreq (e.g. "ip netns exec NS")
+HUB_EXEC=${HUB_EXEC:-}
+hubreq() { $HUB_EXEC $HUBREQ "$@"; }
 
 hub_admin() { "$VIGIL" hub admin --db "$DB" "$@"; }
 
@@ -95,7 +110,7 @@ hub_indicators() {
 
 hub_start() {
 	rm -f "$OUT/hub.port"
-	"$VIGIL" hub serve --listen "127.0.0.1:${HUB_PORT:-0}" --db "$DB" --port-file "$OUT/hub.port" \
+	$HUB_EXEC "$VIGIL" hub serve --listen "127.0.0.1:${HUB_PORT:-0}" --db "$DB" --port-file "$OUT/hub.port" \
 		--www "$ROOT/share/www" --feed-key "$OUT/feed.key" --threads 2 "$@" \
 		2>> "$OUT/hub.log" &
 	HUB_PID=$!
@@ -107,7 +122,7 @@ hub_start() {
 		fi
 		sleep 0.05
 	done
-	HUB="http://127.0.0.1:$(cat "$OUT/hub.port")"
+	HUB="${HUB_SCHEME:-http}://127.0.0.1:$(cat "$OUT/hub.port")"
 }
 
 hub_stop() {
@@ -124,4 +139,11 @@ hub_kill9() {
 	HUB_PID=
 }
 
-trap 'hub_stop' EXIT
+hub_cleanup() {
+	hub_stop
+	if [ -n "$PG_DIR" ]; then
+		python3 "$ROOT/tests/hub/hubtest.py" pg-stop "$PG_DIR" || true
+		PG_DIR=
+	fi
+}
+trap 'hub_cleanup' EXIT

@@ -174,6 +174,14 @@ const char *vg_hub_db_backend(const vg_hub_db_t *db)
 	return db->ops->name;
 }
 
+int vg_hub_db_checkpoint(vg_hub_db_t *db)
+{
+	if (db->pg)
+		return 0;
+	int rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : VG_EIO;
+}
+
 const char *vg_hub_db_errmsg(const vg_hub_db_t *db)
 {
 	return db->err;

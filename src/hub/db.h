@@ -51,6 +51,11 @@ const char *vg_hub_db_backend(const vg_hub_db_t *db);
 int vg_hub_db_schema_version(vg_hub_db_t *db, int *version);
 /* The schema version this binary writes. */
 #define VG_HUB_SCHEMA_VERSION 1
+/* vg_hub_db_checkpoint: SQLite: a PASSIVE WAL checkpoint (copies committed
+ * pages into the database file without waiting for readers or writers),
+ * which the server runs from a background thread so that requests rarely
+ * pay for one; PostgreSQL: nothing.  0 or VG_EIO. */
+int vg_hub_db_checkpoint(vg_hub_db_t *db);
 /* vg_hub_db_errmsg: the backend's last error text (never NULL). */
 const char *vg_hub_db_errmsg(const vg_hub_db_t *db);
 

@@ -255,6 +255,7 @@ int db_sqlite_open(vg_hub_db_t *db, const char *path)
 	sqlite3_busy_handler(h, busy, NULL);
 	if (sq_script(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
 			  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+			  "PRAGMA wal_autocheckpoint=16384; PRAGMA journal_size_limit=134217728; "
 			  "PRAGMA cache_size=-65536;"))
 		return VG_EIO;
 	return 0;

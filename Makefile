@@ -139,8 +139,10 @@ SYSTEMDUNITDIR ?= /lib/systemd/system
 install: $(B)/vigil
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/doc/vigil \
-	  $(DESTDIR)$(SYSCONFDIR)/vigil $(DESTDIR)$(SYSTEMDUNITDIR)
+	  $(DESTDIR)$(SYSCONFDIR)/vigil $(DESTDIR)$(SYSTEMDUNITDIR) \
+	  $(DESTDIR)$(PREFIX)/share/vigil/www
 	install -m 0755 $(B)/vigil $(DESTDIR)$(PREFIX)/bin/vigil
+	install -m 0644 share/www/* $(DESTDIR)$(PREFIX)/share/vigil/www/
 	install -m 0644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 docs/man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 packaging/vigil.conf.example $(DESTDIR)$(PREFIX)/share/doc/vigil/

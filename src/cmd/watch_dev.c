@@ -21,6 +21,7 @@
 #include "cmd/cmd.h"
 #include "lib/hash.h"
 #include "lib/json.h"
+#include "lib/rd.h"
 #include "watch/eve.h"
 
 #include <errno.h>
@@ -67,7 +68,7 @@ int vg_watch_dev_opt(vg_watch_dev_t *d, int argc, int c, const char *arg)
 	case O_MAX_DEVICES:
 		return parse_count("max-devices", arg, 1u << 20, &d->lim.max_devices) ? -1 : 1;
 	case O_MAX_DEVICE_DESTS:
-		return parse_count("max-device-dests", arg, 1u << 16, &d->lim.max_dests) ? -1 : 1;
+		return parse_count("max-device-dests", arg, 1u << 15, &d->lim.max_dests) ? -1 : 1;
 	}
 	return 0;
 }
@@ -134,20 +135,88 @@ static vg_wdev_dns_t *dns_slot(vg_watch_dev_t *d, const vg_ip_t *ip)
 	return &d->dnsc[vg_hash64(ip->a, 16, 0x5bd1e995u) & (VG_WDEV_DNS_SLOTS - 1)];
 }
 
+/* dns_skip_name: past one (possibly compressed) name; false when malformed */
+static bool dns_skip_name(vg_rd_t *r)
+{
+	for (int i = 0; i < 128 && vg_rd_ok(r); i++) {
+		uint8_t n = vg_rd_u8(r);
+		if (!n)
+			return vg_rd_ok(r);
+		if ((n & 0xc0) == 0xc0) {
+			vg_rd_u8(r);
+			return vg_rd_ok(r);
+		}
+		if (n & 0xc0)
+			return false;
+		vg_rd_skip(r, n);
+	}
+	return false;
+}
+
+/*
+ * on_dns: a light reader of DNS responses to a local client (the engine
+ * parses DNS fully for its own use; this only needs the question and the
+ * A/AAAA answers): the first question's name, uncompressed, made of
+ * [a-z0-9-_] labels (lowercased; anything else is not kept), and every
+ * address answer is cached as resolved from it for its TTL (60 s..1 day).
+ */
 static void on_dns(vg_watch_dev_t *d, const vg_pkt_t *p, uint64_t ts_us)
 {
-	if (vg_dns_parse(p->payload, p->payload_len, &d->dns) || !d->dns.qr || !d->dns.n_q)
+	vg_rd_t r = vg_rd_make(p->payload, p->payload_len);
+	vg_rd_skip(&r, 2);
+	uint16_t flags = vg_rd_be16(&r), qd = vg_rd_be16(&r), an = vg_rd_be16(&r);
+	vg_rd_skip(&r, 4);
+	if (!vg_rd_ok(&r) || !(flags & 0x8000) || (flags & 0x000f) || qd != 1 || !an)
 		return;
-	const char *q = vg_dns_str(&d->dns, d->dns.q[0].name);
-	for (int i = 0; i < d->dns.n_an; i++) {
-		const vg_dns_rr_t *rr = &d->dns.an[i];
-		if (rr->rdkind != VG_DNS_RD_IP)
+	char q[96];
+	size_t qn = 0;
+	for (;;) {
+		uint8_t n = vg_rd_u8(&r);
+		if (!vg_rd_ok(&r) || (n & 0xc0))
+			return;
+		if (!n)
+			break;
+		if (qn + n + 1 >= sizeof q || !vg_rd_has(&r, n))
+			return;
+		const uint8_t *l = vg_rd_ptr(&r);
+		if (qn)
+			q[qn++] = '.';
+		for (uint8_t i = 0; i < n; i++) {
+			uint8_t c = l[i];
+			if (c >= 'A' && c <= 'Z')
+				c = (uint8_t)(c + 32);
+			else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+				return;
+			q[qn++] = (char)c;
+		}
+		vg_rd_skip(&r, n);
+	}
+	q[qn] = 0;
+	vg_rd_skip(&r, 4);
+	for (unsigned i = 0; i < an && i < 32 && vg_rd_ok(&r); i++) {
+		if (!dns_skip_name(&r))
+			return;
+		uint16_t type = vg_rd_be16(&r);
+		vg_rd_skip(&r, 2);
+		uint32_t ttl = vg_rd_be32(&r);
+		uint16_t rdlen = vg_rd_be16(&r);
+		vg_ip_t ip;
+		if (type == 1 && rdlen == 4) {
+			vg_ip_set4(&ip, vg_rd_be32(&r));
+		} else if (type == 28 && rdlen == 16) {
+			if (!vg_rd_bytes(&r, ip.a, 16))
+				return;
+		} else {
+			vg_rd_skip(&r, rdlen);
 			continue;
-		vg_wdev_dns_t *s = dns_slot(d, &rr->ip);
-		s->ip = rr->ip;
-		uint32_t ttl = rr->ttl < 60 ? 60 : rr->ttl > 86400 ? 86400 : rr->ttl;
+		}
+		if (!vg_rd_ok(&r))
+			return;
+		vg_wdev_dns_t *s = dns_slot(d, &ip);
+		s->ip = ip;
+		ttl = ttl < 60 ? 60 : ttl > 86400 ? 86400 : ttl;
 		s->exp_us = ts_us + (uint64_t)ttl * 1000000;
-		snprintf(s->name, sizeof s->name, "%s", q);
+		memcpy(s->name, q, qn + 1);
 	}
 }
 
@@ -221,7 +290,7 @@ static void on_packet(void *ctx, const vg_pkt_t *p, vg_flow_t *f, int dir, uint3
 {
 	vg_watch_dev_t *d = ctx;
 	vg_dev_observe(p, f, dir, flow_bits, ts_us, &d->scratch, vg_inv_on_signal, d->inv);
-	if (p->proto == 17 && p->sport == 53 && p->payload_len >= 12)
+	if (p->proto == 17 && p->sport == 53 && p->payload_len >= 12 && vg_inv_is_local(d->inv, &p->dst))
 		on_dns(d, p, ts_us);
 	if (!f || f->pkts[0] + f->pkts[1] != 1)
 		return;
@@ -230,14 +299,18 @@ static void on_packet(void *ctx, const vg_pkt_t *p, vg_flow_t *f, int dir, uint3
 	if (!vg_inv_is_local(d->inv, cli))
 		return;
 	const uint8_t *mac = dir == VG_DIR_TOSERVER && (p->flags & VG_PKT_F_MAC) ? p->src_mac : NULL;
-	char cc[3] = "";
-	if (d->geo && d->geo->db && !vg_inv_is_local(d->inv, srv))
-		vg_geo_country(d->geo->db, srv, cc);
 	vg_inv_dest_t *x;
 	bool is_new;
 	vg_inv_dev_t *dev = vg_inv_flow(d->inv, mac, cli, srv, f->sport, f->key.proto, ts_us,
-					dns_name(d, srv, ts_us), cc, &x, &is_new);
-	if (!d->prof || !dev || !x || x->checked)
+					NULL, NULL, &x, &is_new);
+	if (!x)
+		return;
+	/* name and country: looked up only while the destination lacks them */
+	if (!x->name[0])
+		vg_inv_dest_name(d->inv, x, dns_name(d, srv, ts_us));
+	if (is_new && d->geo && d->geo->db)
+		vg_geo_country(d->geo->db, srv, x->cc);
+	if (!d->prof || !dev || x->checked)
 		return;
 	x->checked = true;
 	const vg_prof_one_t *pr = vg_prof_for(d->prof, dev);

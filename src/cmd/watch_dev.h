@@ -16,7 +16,6 @@
 #include "dev/inventory.h"
 #include "dev/invdb.h"
 #include "dev/profile.h"
-#include "net/dns.h"
 #include "watch/engine.h"
 
 #include <getopt.h>
@@ -87,7 +86,6 @@ typedef struct vg_watch_dev {
 	void *prev_sighting_ctx;
 	uint16_t cid_seed;
 	vg_dev_scratch_t scratch;
-	vg_dns_msg_t dns;
 	vg_wdev_dns_t *dnsc;
 	vg_buf_t out;
 	uint64_t policy_alerts, db_errors, devices_at_start;

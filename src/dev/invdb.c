@@ -489,11 +489,12 @@ int vg_invdb_load(vg_invdb_t *db, vg_inv_t *inv, char *err, size_t errlen)
 			x.port = (uint16_t)sqlite3_column_int(ds, 2);
 			x.proto = (uint8_t)sqlite3_column_int(ds, 3);
 			col_str(ds, 4, x.cc, sizeof x.cc);
-			col_str(ds, 5, x.name, sizeof x.name);
+			char name[128];
+			col_str(ds, 5, name, sizeof name);
 			x.first_us = (uint64_t)sqlite3_column_int64(ds, 6);
 			x.last_us = (uint64_t)sqlite3_column_int64(ds, 7);
 			x.flows = (uint64_t)sqlite3_column_int64(ds, 8);
-			if (vg_inv_dest_add(inv, nd, &x) == VG_ENOMEM) {
+			if (vg_inv_dest_add(inv, nd, &x, name) == VG_ENOMEM) {
 				r = VG_ENOMEM;
 				break;
 			}

@@ -26,6 +26,8 @@
 #include <string.h>
 
 #define MAX_LOCAL 64
+#define NAME_MAX_LEN 95
+#define ARENA_BLOCK 65536
 
 typedef struct ipslot {
 	vg_ip_t ip;
@@ -55,6 +57,12 @@ struct vg_inv {
 	int n_local;
 	vg_inv_stats_t st;
 	vg_dev_fp_t fp[8];
+	/* interned destination names: hash table + arena of 64 KiB blocks */
+	const char **names;
+	uint32_t names_mask, n_names;
+	char **blocks;
+	uint32_t n_blocks;
+	size_t block_used;
 };
 
 static const char *const risk_names[VG_RISK__BITS] = {
@@ -79,6 +87,7 @@ void vg_inv_limits_default(vg_inv_limits_t *l)
 {
 	l->max_devices = 4096;
 	l->max_dests = 256;
+	l->max_names = 65536;
 }
 
 static uint32_t pow2_at_least(uint64_t n)
@@ -93,7 +102,8 @@ int vg_inv_new(vg_inv_t **out, const vg_inv_limits_t *lim, const vg_dev_rules_t 
 	       const vg_vulns_t *vulns)
 {
 	*out = NULL;
-	if (!lim->max_devices || !lim->max_dests || lim->max_devices > (1u << 24))
+	if (!lim->max_devices || !lim->max_dests || lim->max_devices > (1u << 24) ||
+	    lim->max_dests > 32768 || lim->max_names > (1u << 24))
 		return VG_EINVAL;
 	vg_inv_t *inv = calloc(1, sizeof *inv);
 	if (!inv)
@@ -107,7 +117,10 @@ int vg_inv_new(vg_inv_t **out, const vg_inv_limits_t *lim, const vg_dev_rules_t 
 	inv->devs = calloc(lim->max_devices, sizeof *inv->devs);
 	inv->ipt = calloc(isz, sizeof *inv->ipt);
 	inv->mact = calloc(msz, sizeof *inv->mact);
-	if (!inv->devs || !inv->ipt || !inv->mact) {
+	uint32_t nsz = pow2_at_least((uint64_t)lim->max_names * 2);
+	inv->names = calloc(nsz, sizeof *inv->names);
+	inv->names_mask = nsz - 1;
+	if (!inv->devs || !inv->ipt || !inv->mact || !inv->names) {
 		vg_inv_free(inv);
 		return VG_ENOMEM;
 	}
@@ -123,8 +136,13 @@ void vg_inv_free(vg_inv_t *inv)
 		return;
 	for (uint32_t i = 0; i < inv->n_devs; i++) {
 		free(inv->devs[i]->dests);
+		free(inv->devs[i]->didx);
 		free(inv->devs[i]);
 	}
+	for (uint32_t i = 0; i < inv->n_blocks; i++)
+		free(inv->blocks[i]);
+	free(inv->blocks);
+	free(inv->names);
 	free(inv->devs);
 	free(inv->ipt);
 	free(inv->mact);
@@ -347,16 +365,77 @@ static int ev_add(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_ev_t *e)
 	return 1;
 }
 
+/* ---- interned names ---------------------------------------------------------------------- */
+
+static const char *intern(vg_inv_t *inv, const char *s)
+{
+	if (!s || !s[0])
+		return "";
+	size_t n = strlen(s);
+	if (n > NAME_MAX_LEN)
+		n = NAME_MAX_LEN;
+	uint32_t i = (uint32_t)vg_hash64(s, n, 0x243f6a8885a308d3ull) & inv->names_mask;
+	for (; inv->names[i]; i = (i + 1) & inv->names_mask)
+		if (!strncmp(inv->names[i], s, n) && !inv->names[i][n])
+			return inv->names[i];
+	if (inv->n_names >= inv->lim.max_names) {
+		inv->st.names_dropped++;
+		return "";
+	}
+	if (!inv->n_blocks || inv->block_used + n + 1 > ARENA_BLOCK) {
+		char **nb = realloc(inv->blocks, (inv->n_blocks + 1) * sizeof *nb);
+		if (!nb) {
+			inv->st.names_dropped++;
+			return "";
+		}
+		inv->blocks = nb;
+		if (!(nb[inv->n_blocks] = malloc(ARENA_BLOCK))) {
+			inv->st.names_dropped++;
+			return "";
+		}
+		inv->n_blocks++;
+		inv->block_used = 0;
+	}
+	char *p = inv->blocks[inv->n_blocks - 1] + inv->block_used;
+	memcpy(p, s, n);
+	p[n] = 0;
+	inv->block_used += n + 1;
+	inv->names[i] = p;
+	inv->n_names++;
+	return p;
+}
+
+/* ---- destinations: array + open-addressing index per device ------------------------------ */
+
+static uint32_t dest_hash(const vg_ip_t *ip, uint16_t port, uint8_t proto)
+{
+	uint64_t h = vg_hash64(ip->a, 16, (uint64_t)port << 8 | proto);
+	return (uint32_t)h;
+}
+
 static vg_inv_dest_t *dest_find(vg_inv_dev_t *d, const vg_ip_t *ip, uint16_t port, uint8_t proto)
 {
-	for (uint32_t i = 0; i < d->n_dests; i++) {
-		vg_inv_dest_t *x = &d->dests[i];
+	if (!d->didx)
+		return NULL;
+	for (uint32_t i = dest_hash(ip, port, proto) & d->dmask; d->didx[i]; i = (i + 1) & d->dmask) {
+		vg_inv_dest_t *x = &d->dests[d->didx[i] - 1];
 		if (x->port == port && x->proto == proto && !memcmp(&x->ip, ip, sizeof *ip))
 			return x;
 	}
 	return NULL;
 }
 
+static void didx_put(vg_inv_dev_t *d, uint32_t k)
+{
+	const vg_inv_dest_t *x = &d->dests[k];
+	uint32_t i = dest_hash(&x->ip, x->port, x->proto) & d->dmask;
+	while (d->didx[i])
+		i = (i + 1) & d->dmask;
+	d->didx[i] = (uint16_t)(k + 1);
+}
+
+/* dest_new: append a zeroed destination (the caller sets ip/port/proto and
+ * then calls dest_index); NULL when full. */
 static vg_inv_dest_t *dest_new(vg_inv_t *inv, vg_inv_dev_t *d)
 {
 	if (d->n_dests >= inv->lim.max_dests) {
@@ -373,11 +452,29 @@ static vg_inv_dest_t *dest_new(vg_inv_t *inv, vg_inv_dev_t *d)
 			return NULL;
 		}
 		d->dests = n;
+		uint32_t isz = pow2_at_least((uint64_t)nc * 2);
+		uint16_t *ix = calloc(isz, sizeof *ix);
+		if (!ix) {
+			inv->st.dests_dropped++;
+			return NULL;
+		}
+		free(d->didx);
+		d->didx = ix;
+		d->dmask = isz - 1;
 		d->cap_dests = nc;
+		for (uint32_t k = 0; k < d->n_dests; k++)
+			didx_put(d, k);
 	}
 	vg_inv_dest_t *x = &d->dests[d->n_dests++];
 	memset(x, 0, sizeof *x);
+	x->name = "";
 	return x;
+}
+
+/* dest_index: index the last destination after its key is set */
+static void dest_index(vg_inv_dev_t *d)
+{
+	didx_put(d, d->n_dests - 1);
 }
 
 /* merge src (an IP-only device) into dst and delete src */
@@ -429,6 +526,7 @@ static void merge(vg_inv_t *inv, vg_inv_dev_t *dst, vg_inv_dev_t *src)
 		} else if ((x = dest_new(inv, dst))) {
 			*x = *s;
 			x->dirty = true;
+			dest_index(dst);
 		}
 	}
 	vg_inv_reclassify(dst);
@@ -458,6 +556,7 @@ static void merge(vg_inv_t *inv, vg_inv_dev_t *dst, vg_inv_dev_t *src)
 		}
 	note_deleted(inv, src->id);
 	free(src->dests);
+	free(src->didx);
 	free(src);
 	mark(inv, dst);
 }
@@ -688,10 +787,11 @@ vg_inv_dev_t *vg_inv_flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *
 		x->port = port;
 		x->proto = proto;
 		x->first_us = ts_us;
+		dest_index(d);
 		*is_new = true;
 	}
 	if (name && name[0] && !x->name[0])
-		set_str(x->name, sizeof x->name, name, strlen(name));
+		x->name = intern(inv, name);
 	if (cc && cc[0] && !x->cc[0])
 		set_str(x->cc, sizeof x->cc, cc, strlen(cc));
 	x->flows++;
@@ -701,6 +801,14 @@ vg_inv_dev_t *vg_inv_flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *
 	mark(inv, d);
 	*dest = x;
 	return d;
+}
+
+void vg_inv_dest_name(vg_inv_t *inv, vg_inv_dest_t *x, const char *name)
+{
+	if (name && name[0] && !x->name[0]) {
+		x->name = intern(inv, name);
+		x->dirty = true;
+	}
 }
 
 void vg_inv_alert(vg_inv_t *inv, vg_inv_dev_t *d, const char *signature, bool indicator,
@@ -823,7 +931,8 @@ int vg_inv_restore(vg_inv_t *inv, const vg_inv_dev_t *src, vg_inv_dev_t **out)
 		return VG_ENOMEM;
 	*d = *src;
 	d->dests = NULL;
-	d->n_dests = d->cap_dests = 0;
+	d->didx = NULL;
+	d->n_dests = d->cap_dests = d->dmask = 0;
 	d->dirty = false;
 	if (d->n_ips > VG_INV_MAX_IPS)
 		d->n_ips = VG_INV_MAX_IPS;
@@ -852,14 +961,18 @@ int vg_inv_restore(vg_inv_t *inv, const vg_inv_dev_t *src, vg_inv_dev_t **out)
 	return 0;
 }
 
-int vg_inv_dest_add(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_dest_t *x)
+int vg_inv_dest_add(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_dest_t *x, const char *name)
 {
+	if (dest_find(d, &x->ip, x->port, x->proto))
+		return 0;
 	vg_inv_dest_t *n = dest_new(inv, d);
 	if (!n)
 		return VG_ELIMIT;
 	*n = *x;
+	n->name = intern(inv, name);
 	n->dirty = false;
 	n->checked = false;
+	dest_index(d);
 	return 0;
 }
 

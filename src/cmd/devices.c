@@ -460,7 +460,7 @@ static int from_pcap(char **files, int n, vg_watch_dev_t *dev, int fmt, bool qui
 	while ((r = vg_src_next(src, &pkt)) != 0) {
 		if (r == 1) {
 			vg_watch_packet(w, &pkt);
-			vg_watch_dev_tick(dev, false);
+			vg_watch_dev_tick(dev, VG_WDEV_PACKET);
 		} else if (r == VG_ECORRUPT) {
 			vg_err("devices: %s", vg_src_error(src));
 			bad = true;
@@ -471,7 +471,7 @@ static int from_pcap(char **files, int n, vg_watch_dev_t *dev, int fmt, bool qui
 		}
 	}
 	vg_watch_finish(w);
-	vg_watch_dev_tick(dev, true);
+	vg_watch_dev_tick(dev, VG_WDEV_FORCE);
 	vg_watch_dev_report(dev, !quiet);
 	rc = print_all(dev->inv, fmt == F_DEFAULT ? F_TABLE : fmt);
 	if (bad || vg_watch_dev_failed(dev))

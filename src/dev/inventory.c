@@ -803,6 +803,49 @@ vg_inv_dev_t *vg_inv_flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *
 	return d;
 }
 
+void vg_inv_flow_batch(vg_inv_t *inv, vg_inv_flowreq_t *const *r, int n,
+		       void (*done)(void *ctx, vg_inv_flowreq_t *r), void *ctx)
+{
+	vg_inv_dev_t *hint[VG_INV_BATCH];
+	uint32_t slot[VG_INV_BATCH];
+	if (n > VG_INV_BATCH)
+		n = VG_INV_BATCH;
+	/* 1: the index slots */
+	for (int i = 0; i < n; i++) {
+		if (r[i]->has_mac)
+			__builtin_prefetch(&inv->mact[vg_hash_u64(mac_key(r[i]->mac)) & inv->macmask]);
+		else
+			__builtin_prefetch(&inv->ipt[ip_home(inv, &r[i]->cli)]);
+	}
+	/* 2: the devices (read-only lookups; nothing changes before step 5) */
+	for (int i = 0; i < n; i++) {
+		hint[i] = r[i]->has_mac ? vg_inv_by_mac(inv, r[i]->mac) : vg_inv_by_ip(inv, &r[i]->cli);
+		if (hint[i])
+			__builtin_prefetch(hint[i]);
+	}
+	/* 3: their destination index slots */
+	for (int i = 0; i < n; i++) {
+		vg_inv_dev_t *d = hint[i];
+		if (d && d->didx) {
+			slot[i] = dest_hash(&r[i]->srv, r[i]->port, r[i]->proto) & d->dmask;
+			__builtin_prefetch(&d->didx[slot[i]]);
+		} else {
+			hint[i] = NULL;
+		}
+	}
+	/* 4: the destinations */
+	for (int i = 0; i < n; i++)
+		if (hint[i] && hint[i]->didx[slot[i]])
+			__builtin_prefetch(&hint[i]->dests[hint[i]->didx[slot[i]] - 1]);
+	/* 5: apply, in order */
+	for (int i = 0; i < n; i++) {
+		vg_inv_flowreq_t *q = r[i];
+		q->dev = vg_inv_flow(inv, q->has_mac ? q->mac : NULL, &q->cli, &q->srv, q->port,
+				     q->proto, q->ts_us, NULL, NULL, &q->dest, &q->is_new);
+		done(ctx, q);
+	}
+}
+
 void vg_inv_dest_name(vg_inv_t *inv, vg_inv_dest_t *x, const char *name)
 {
 	if (name && name[0] && !x->name[0]) {

@@ -160,6 +160,30 @@ vg_inv_dev_t *vg_inv_flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *
 			  const vg_ip_t *srv, uint16_t port, uint8_t proto, uint64_t ts_us,
 			  const char *name, const char *cc, vg_inv_dest_t **dest, bool *is_new);
 
+/*
+ * Batched flow accounting: the same as vg_inv_flow for each request, in
+ * order, but the index slots, devices and destinations of all requests are
+ * prefetched first, phase by phase, so their cache misses overlap instead
+ * of following each other (the lookups are memory-latency bound on links
+ * with many flows).  done(ctx, r) is called right after each request is
+ * applied (r->dev / r->dest are valid only during that call: a later
+ * request may grow the same device's destinations).  n <= VG_INV_BATCH.
+ */
+#define VG_INV_BATCH 32
+typedef struct vg_inv_flowreq {
+	vg_ip_t cli, srv;
+	uint8_t mac[6];
+	bool has_mac;
+	uint8_t proto;
+	uint16_t port;
+	uint64_t ts_us;
+	vg_inv_dev_t *dev;     /* out */
+	vg_inv_dest_t *dest;   /* out */
+	bool is_new;           /* out */
+} vg_inv_flowreq_t;
+void vg_inv_flow_batch(vg_inv_t *inv, vg_inv_flowreq_t *const *r, int n,
+		       void (*done)(void *ctx, vg_inv_flowreq_t *r), void *ctx);
+
 /* vg_inv_dest_name: set x's name (interned) when it has none; NULL/"" ok. */
 void vg_inv_dest_name(vg_inv_t *inv, vg_inv_dest_t *x, const char *name);
 

@@ -448,13 +448,17 @@ int vg_invdb_load(vg_invdb_t *db, vg_inv_t *inv, char *err, size_t errlen)
 		goto out;
 	}
 	vg_inv_dev_t *d = malloc(sizeof *d);
-	if (!d) {
+	vg_inv_ev_t *evbuf = calloc(VG_INV_MAX_EVIDENCE, sizeof *evbuf);
+	if (!d || !evbuf) {
+		free(d);
+		free(evbuf);
 		r = VG_ENOMEM;
 		goto out;
 	}
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(d, 0, sizeof *d);
+		d->ev = evbuf;
 		d->id = (uint32_t)sqlite3_column_int64(st, 0);
 		const char *mac = (const char *)sqlite3_column_text(st, 1);
 		if (mac && !vg_inv_mac_parse(mac, d->mac))
@@ -501,6 +505,7 @@ int vg_invdb_load(vg_invdb_t *db, vg_inv_t *inv, char *err, size_t errlen)
 		}
 	}
 	free(d);
+	free(evbuf);
 	if (!r && rc != SQLITE_DONE)
 		r = fail(db, db->db, "cannot read", err, errlen);
 	else if (r == VG_ENOMEM)

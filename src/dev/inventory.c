@@ -137,6 +137,7 @@ void vg_inv_free(vg_inv_t *inv)
 	for (uint32_t i = 0; i < inv->n_devs; i++) {
 		free(inv->devs[i]->dests);
 		free(inv->devs[i]->didx);
+		free(inv->devs[i]->ev);
 		free(inv->devs[i]);
 	}
 	for (uint32_t i = 0; i < inv->n_blocks; i++)
@@ -361,8 +362,22 @@ static int ev_add(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_ev_t *e)
 		inv->st.evidence_dropped++;
 		return 0;
 	}
+	if (!d->ev && !(d->ev = calloc(VG_INV_MAX_EVIDENCE, sizeof *d->ev))) {
+		inv->st.evidence_dropped++;
+		return 0;
+	}
 	d->ev[d->n_ev++] = *e;
 	return 1;
+}
+
+int vg_inv_add_evidence(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_ev_t *e)
+{
+	int r = ev_add(inv, d, e);
+	if (r) {
+		vg_inv_reclassify(d);
+		mark(inv, d);
+	}
+	return r;
 }
 
 /* ---- interned names ---------------------------------------------------------------------- */
@@ -557,6 +572,7 @@ static void merge(vg_inv_t *inv, vg_inv_dev_t *dst, vg_inv_dev_t *src)
 	note_deleted(inv, src->id);
 	free(src->dests);
 	free(src->didx);
+	free(src->ev);
 	free(src);
 	mark(inv, dst);
 }
@@ -976,6 +992,10 @@ int vg_inv_restore(vg_inv_t *inv, const vg_inv_dev_t *src, vg_inv_dev_t **out)
 	d->dests = NULL;
 	d->didx = NULL;
 	d->n_dests = d->cap_dests = d->dmask = 0;
+	d->ev = NULL;
+	d->n_ev = 0;
+	for (int i = 0; i < src->n_ev && i < VG_INV_MAX_EVIDENCE; i++)
+		ev_add(inv, d, &src->ev[i]);
 	d->dirty = false;
 	if (d->n_ips > VG_INV_MAX_IPS)
 		d->n_ips = VG_INV_MAX_IPS;

@@ -114,7 +114,8 @@ typedef struct vg_inv_dev {
 	vg_inv_svc_t svc[VG_INV_MAX_SERVICES];
 	char last_alerts[VG_INV_LAST_ALERTS][96]; /* most recent first */
 	vg_inv_vuln_t vulns[VG_INV_MAX_VULNS];
-	vg_inv_ev_t ev[VG_INV_MAX_EVIDENCE];
+	vg_inv_ev_t *ev;       /* owned: VG_INV_MAX_EVIDENCE rows, allocated with the first
+				* (most devices never match a rule); n_ev used */
 } vg_inv_dev_t;
 
 typedef struct vg_inv_limits {
@@ -215,7 +216,7 @@ int vg_inv_mac_parse(const char *s, uint8_t mac[6]);
 /* ---- persistence hooks (dev/invdb.c) ---- */
 
 /* vg_inv_restore: add a device read back from storage (id, key fields and
- * data set by the caller; dests owned by the table afterwards).  The device
+ * data set by the caller; its ev rows are copied, dests are not taken).  The device
  * is not dirty; *out is the table's copy.  0, VG_ENOMEM, VG_EINVAL (key already present: ignored),
  * VG_ELIMIT (table full: counted as dropped). */
 int vg_inv_restore(vg_inv_t *inv, const vg_inv_dev_t *d, vg_inv_dev_t **out);
@@ -231,6 +232,10 @@ bool vg_inv_dirty(const vg_inv_t *inv);
 void vg_inv_clean(vg_inv_t *inv);
 
 void vg_inv_get_stats(const vg_inv_t *inv, vg_inv_stats_t *st);
+
+/* vg_inv_add_evidence: add e to d unless the same (rule, signal) is there
+ * or d is full (counted); reclassifies.  1 added, 0 not. */
+int vg_inv_add_evidence(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_ev_t *e);
 
 /* vg_inv_reclassify: recompute class and confidence from the evidence. */
 void vg_inv_reclassify(vg_inv_dev_t *d);

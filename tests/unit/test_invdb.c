@@ -86,20 +86,24 @@ static void test_round_trip(void **st)
 	strcpy(d->model, "DS-2CD2042WD-I");
 	strcpy(d->firmware, "V5.4.5build 170124");
 	strcpy(d->hostname, "cam, \"lobby\"");
-	d->cls = VG_CLASS_CAMERA;
-	d->confidence = 84;
 	d->risk = VG_RISK_UPNP | VG_RISK_VULN;
 	d->svc[0].port = 554;
 	d->svc[0].proto = 6;
 	d->svc[1].port = 3702;
 	d->svc[1].proto = 17;
 	d->n_svc = 2;
-	strcpy(d->ev[0].signal, "sadp.model");
-	strcpy(d->ev[0].value, "DS-2CD2042WD-I");
-	strcpy(d->ev[0].rule, "hik-sadp");
-	d->ev[0].cls = VG_CLASS_CAMERA;
-	d->ev[0].confidence = 60;
-	d->n_ev = 1;
+	vg_inv_ev_t e;
+	memset(&e, 0, sizeof e);
+	strcpy(e.signal, "sadp.model");
+	strcpy(e.value, "DS-2CD2042WD-I");
+	strcpy(e.rule, "hik-sadp");
+	e.cls = VG_CLASS_CAMERA;
+	e.confidence = 60;
+	assert_int_equal(vg_inv_add_evidence(inv, d, &e), 1);
+	assert_int_equal(vg_inv_add_evidence(inv, d, &e), 0); /* same rule and signal */
+	assert_int_equal(d->cls, VG_CLASS_CAMERA); /* from the evidence */
+	assert_int_equal(d->confidence, 60);
+	d->confidence = 84;
 	strcpy(d->vulns[0].component, "hikvision");
 	strcpy(d->vulns[0].version, "5.4.5");
 	strcpy(d->vulns[0].cves, "CVE-2017-7921,CVE-2021-36260");

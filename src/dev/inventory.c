@@ -173,9 +173,22 @@ static bool in_net(const vg_ip_t *ip, const vg_ip_t *net, unsigned pfx)
 	return true;
 }
 
+/* is4: IPv4-mapped (::ffff:a.b.c.d), with two word compares */
+static inline bool is4(const vg_ip_t *ip)
+{
+	uint64_t a;
+	uint32_t b;
+	memcpy(&a, ip->a, 8);
+	memcpy(&b, ip->a + 8, 4);
+	static const uint8_t ffff[4] = {0, 0, 0xff, 0xff};
+	uint32_t m;
+	memcpy(&m, ffff, 4);
+	return a == 0 && b == m;
+}
+
 bool vg_inv_is_local(const vg_inv_t *inv, const vg_ip_t *ip)
 {
-	if (vg_ip_is4(ip)) {
+	if (is4(ip)) {
 		uint32_t v = vg_ip_v4(ip);
 		if ((v >> 24) == 10 || (v >> 20) == 0xac1 || (v >> 16) == 0xc0a8 ||
 		    (v >> 22) == (100u << 2 | 1) || (v >> 16) == 0xa9fe)
@@ -192,14 +205,14 @@ bool vg_inv_is_local(const vg_inv_t *inv, const vg_ip_t *ip)
 /* no usable address: all zero, 0.0.0.0, or a group/broadcast address */
 static bool ip_zero(const vg_ip_t *ip)
 {
-	static const vg_ip_t z;
-	if (!memcmp(ip, &z, sizeof z))
-		return true;
-	if (vg_ip_is4(ip)) {
+	if (is4(ip)) {
 		uint32_t v = vg_ip_v4(ip);
 		return v == 0 || v == 0xffffffffu || (v >> 28) == 0xe;
 	}
-	return ip->a[0] == 0xff;
+	uint64_t a, b;
+	memcpy(&a, ip->a, 8);
+	memcpy(&b, ip->a + 8, 8);
+	return (a == 0 && b == 0) || ip->a[0] == 0xff;
 }
 
 /* ---- indexes ---------------------------------------------------------------------------- */

@@ -8,7 +8,9 @@
  * stable dotted name ("net.cred.telnet", "fw.passwd.empty"); which
  * provisions it belongs to (ETSI EN 303 645, QCVN 135 group, Decision 724
  * item, OWASP IoT Top 10, NISTIR 8259A) is NOT code: it comes from the
- * mapping data file data/audit-map.tsv (compiled in, overridable), so a
+ * mapping data files data/audit-map-*.tsv (compiled in, extendable with
+ * vg_audit_add_map), with the provision catalogue data/audit-provisions.tsv
+ * (audit/map.h), so a
  * check never hard-codes a provision.  Every check id used in code must
  * have a row there (a unit test checks it).
  *
@@ -54,7 +56,7 @@ void vg_audit_free(vg_audit_t *a);
 int vg_audit_add(vg_audit_t *a, const char *check, const char *target, int verdict,
 		 const char *evidence_fmt, ...) __attribute__((format(printf, 5, 6)));
 int vg_audit_addv(vg_audit_t *a, const char *check, const char *target, int verdict,
-		  const char *evidence_fmt, va_list ap);
+		  const char *evidence_fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* vg_audit_set_info: free-form key/value facts about the subject shown in
  * the report header (e.g. "model", "firmware", "scope_owner"). */
@@ -62,6 +64,22 @@ int vg_audit_set_info(vg_audit_t *a, const char *key, const char *value);
 
 /* vg_audit_merge: move every result of src into dst (src left empty). */
 int vg_audit_merge(vg_audit_t *dst, vg_audit_t *src);
+
+/* vg_audit_add_map: load a user check -> provision map file on top of the
+ * built-in ones (rows override by check id).  Loads the built-in maps first
+ * if needed.  0 or a negative VG_E* with "file:line: msg" in err. */
+int vg_audit_add_map(vg_audit_t *a, const char *path, char *err, size_t errlen);
+
+/* vg_audit_map: the maps in use (built-in ones loaded on first call).
+ * NULL with a message in err when the built-in data does not parse. */
+struct vg_amap;
+const struct vg_amap *vg_audit_map(vg_audit_t *a, char *err, size_t errlen);
+
+/* vg_audit_subject: the subject given to vg_audit_new. */
+const char *vg_audit_subject(const vg_audit_t *a);
+
+/* vg_audit_count: how many results have verdict v. */
+size_t vg_audit_count(const vg_audit_t *a, int v);
 
 /* ---- output (audit/report.c) ------------------------------------------- */
 

@@ -494,8 +494,20 @@ static long fetch(vg_feedurl_t *fu, const char *url, const usrc_t *u, uint64_t m
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, fu);
+	vg_buf_t h = VG_BUF_INIT;
+	if (fu->cfg.token) { /* a vigil hub applies the caller's access to /feeds */
+		vg_buf_addf(&h, "Authorization: Bearer %s", fu->cfg.token);
+		if (!h.oom)
+			hdr = curl_slist_append(hdr, h.p);
+		vg_buf_reset(&h);
+	}
+	if (fu->cfg.sensor) { /* and records which sensor pulled which version */
+		vg_buf_addf(&h, "X-Vigil-Sensor: %s", fu->cfg.sensor);
+		if (!h.oom)
+			hdr = curl_slist_append(hdr, h.p);
+		vg_buf_reset(&h);
+	}
 	if (u && u->data) {
-		vg_buf_t h = VG_BUF_INIT;
 		if (u->etag) {
 			vg_buf_addf(&h, "If-None-Match: %s", u->etag);
 			if (!h.oom)
@@ -507,9 +519,10 @@ static long fetch(vg_feedurl_t *fu, const char *url, const usrc_t *u, uint64_t m
 			if (!h.oom)
 				hdr = curl_slist_append(hdr, h.p);
 		}
-		vg_buf_release(&h);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	}
+	vg_buf_release(&h);
+	if (hdr)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	CURLcode rc = curl_easy_perform(c);
 	curl_slist_free_all(hdr);
 	long code = 0;

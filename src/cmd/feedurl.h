@@ -25,6 +25,8 @@ typedef struct vg_feedurl_cfg {
 	uint64_t max_bytes;      /* largest feed accepted (0 = default) */
 	const char *state_dir;   /* last accepted seq per feed name on disk, or NULL */
 	int64_t max_age_s;       /* 0: no stale-feed alerts */
+	const char *token;       /* hub token: "Authorization: Bearer" on every fetch, or NULL */
+	const char *sensor;      /* "X-Vigil-Sensor:" on every fetch (hub freshness), or NULL */
 } vg_feedurl_cfg_t;
 
 typedef struct vg_feedurl vg_feedurl_t;

@@ -16,6 +16,7 @@
 #include "cmd/load.h"
 #include "cmd/watch_dev.h"
 #include "cmd/watch_geo.h"
+#include "cmd/watch_hub.h"
 #include "net/reader.h"
 #include "net/source.h"
 #include "watch/block_nft.h"
@@ -73,6 +74,7 @@ static const char usage_text[] =
 	"                          0 = until flushed)\n"
 	VG_WATCH_GEO_USAGE
 	VG_WATCH_DEV_USAGE
+	VG_WATCH_HUB_USAGE
 	"history (for vigil hunt):\n"
 	"      --history DIR       keep observations (flows, DNS, SNI, Host) in DIR\n"
 	"      --history-days N    delete history older than N days (default 30)\n"
@@ -156,6 +158,7 @@ static const struct option long_opts[] = {
 	{"config", required_argument, NULL, 'c'},
 	VG_WATCH_GEO_LONGOPTS
 	VG_WATCH_DEV_LONGOPTS
+	VG_WATCH_HUB_LONGOPTS
 	{"history", required_argument, NULL, O_HISTORY},
 	{"history-days", required_argument, NULL, O_HISTORY_DAYS},
 	{"history-max-bytes", required_argument, NULL, O_HISTORY_MAX},
@@ -178,6 +181,7 @@ typedef struct wopts {
 	uint32_t block_timeout;
 	vg_watch_geo_t geo;
 	vg_watch_dev_t dev;
+	vg_watch_hub_t hub;
 	const char *history;
 	vg_hist_opts_t hist;
 } wopts_t;
@@ -414,6 +418,10 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 			break;
 		case 'h': fputs(usage_text, stdout); exit(VG_EXIT_OK);
 		default:
+			switch (vg_watch_hub_opt(&o->hub, c, optarg)) {
+			case 1: continue; /* a hub option */
+			case -1: return -1;
+			}
 			switch (vg_watch_dev_opt(&o->dev, argc, c, optarg) ?: vg_watch_geo_opt(&o->geo, argc, c, optarg)) {
 			case 1: break;
 			case 0: fputs(usage_text, stderr); /* fall through */
@@ -581,7 +589,7 @@ int cmd_watch(int argc, char **argv)
 
 	if (vg_cmd_config_expand(&av, "watch", long_opts, argc, argv))
 		return VG_EXIT_ERROR;
-	if (parse_opts(av.argc, av.argv, &o))
+	if (parse_opts(av.argc, av.argv, &o) || vg_watch_hub_feed_auth(&o.hub, &o.fcfg))
 		goto done;
 	if (o.fcfg.n_urls || o.fcfg.max_age_s) {
 		o.fcfg.files = o.feeds;
@@ -624,6 +632,14 @@ int cmd_watch(int argc, char **argv)
 		block_start(&blk, o.block_timeout, o.iface != NULL);
 		o.cfg.on_alert = on_alert;
 		o.cfg.action_ctx = &blk;
+	}
+	/* the hub first: the device inventory chains its on_sighting hook and
+	 * gives the hub each client's device class */
+	if (vg_watch_hub_start(&o.hub, &o.cfg))
+		goto done;
+	if (o.dev.on) {
+		o.hub.class_of = vg_watch_dev_class_of;
+		o.hub.class_ctx = &o.dev;
 	}
 	if (vg_watch_dev_start(&o.dev, &o.cfg, &o.geo, write_line, &out) ||
 	    vg_watch_geo_start(&o.geo, &o.cfg, write_line, &out))
@@ -731,6 +747,7 @@ int cmd_watch(int argc, char **argv)
 	vg_watch_dev_tick(&o.dev, VG_WDEV_FORCE);
 	uint64_t foreign_alerts = vg_watch_geo_report(&o.geo, !o.quiet) +
 				  vg_watch_dev_report(&o.dev, !o.quiet);
+	vg_watch_hub_stop(&o.hub, !o.quiet);
 	vg_watch_note_alerts(w, foreign_alerts);
 	vg_src_stats_t cs;
 	vg_src_get_stats(g_src, &cs);
@@ -778,6 +795,7 @@ done:
 	vg_store_free(store);
 	vg_watch_geo_release(&o.geo);
 	vg_watch_dev_release(&o.dev);
+	vg_watch_hub_release(&o.hub);
 	free(o.reads);
 	free(o.feeds);
 	free(o.fcfg.urls);

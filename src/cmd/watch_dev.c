@@ -121,6 +121,13 @@ static void annotate(void *ctx, vg_jw_t *j, const vg_ip_t *client, const vg_ip_t
 		vg_watch_dev_object(j, dev);
 }
 
+const char *vg_watch_dev_class_of(void *ctx, const vg_ip_t *ip)
+{
+	vg_watch_dev_t *d = ctx;
+	vg_inv_dev_t *dev = d->inv ? vg_inv_by_ip(d->inv, ip) : NULL;
+	return dev ? vg_dev_class_name(dev->cls) : NULL;
+}
+
 static void on_sighting(void *ctx, const char *indicator, const char *type, int tlp,
 			const vg_ip_t *client, uint64_t ts_us)
 {

@@ -138,6 +138,11 @@ uint64_t vg_watch_dev_report(vg_watch_dev_t *d, bool summary);
 /* vg_watch_dev_failed: true when writing the inventory failed. */
 bool vg_watch_dev_failed(const vg_watch_dev_t *d);
 
+/* vg_watch_dev_class_of: the class name of the device at ip ("camera"), or
+ * NULL when no device has that address (ctx is the vg_watch_dev_t).  For
+ * the hub client's sightings; packet thread only. */
+const char *vg_watch_dev_class_of(void *ctx, const vg_ip_t *ip);
+
 /* vg_watch_dev_release: flush nothing; free everything (zeroed struct ok). */
 void vg_watch_dev_release(vg_watch_dev_t *d);
 

@@ -143,14 +143,21 @@ static size_t basic_user(const uint8_t *v, size_t n, uint8_t *out, size_t cap)
 	return 0; /* no ':' : not a user:password pair */
 }
 
+/* A request method of HTTP or RTSP at s[0..k) followed by a space.  The
+ * first byte rejects most non-requests (TLS, SSH, binary) at once. */
 static bool is_method(const uint8_t *s, size_t k)
 {
-	static const char *const m[] = {"GET ",	    "POST ",   "HEAD ",	 "PUT ",
-					"DELETE ",  "OPTIONS ", "PATCH ", "DESCRIBE ",
-					"SETUP ",   "PLAY ",    "TEARDOWN ", "ANNOUNCE ",
-					"GET_PARAMETER ", "SET_PARAMETER ", "PAUSE ", "RECORD "};
-	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-		if (k >= strlen(m[i]) && !memcmp(s, m[i], strlen(m[i])))
+	static const struct {
+		const char *m;
+		uint8_t n;
+	} M[] = {{"GET ", 4},	  {"POST ", 5},	     {"HEAD ", 5},    {"PUT ", 4},
+		 {"DELETE ", 7},  {"OPTIONS ", 8},   {"PATCH ", 6},   {"DESCRIBE ", 9},
+		 {"SETUP ", 6},	  {"PLAY ", 5},	     {"TEARDOWN ", 9}, {"ANNOUNCE ", 9},
+		 {"GET_PARAMETER ", 14}, {"SET_PARAMETER ", 14}, {"PAUSE ", 6}, {"RECORD ", 7}};
+	if (k < 4 || s[0] < 'A' || s[0] > 'T')
+		return false;
+	for (size_t i = 0; i < sizeof(M) / sizeof(M[0]); i++)
+		if (s[0] == (uint8_t)M[i].m[0] && k >= M[i].n && !memcmp(s, M[i].m, M[i].n))
 			return true;
 	return false;
 }
@@ -165,10 +172,11 @@ int vg_dev_banner_client(vg_dev_emit_t *e, const uint8_t *p, size_t n, uint16_t 
 	cnt++;
 	*bits = (*bits & ~(uint32_t)VG_DEVF_CNT_MASK) | (uint32_t)cnt << VG_DEVF_CNT_SHIFT;
 	bool done = cnt >= VG_DEVF_CLI_MAX;
-	const uint8_t *s;
-	size_t k;
-	first_line(p, n, &s, &k);
-	if (is_method(s, k)) {
+	const uint8_t *s = p;
+	size_t k = n;
+	bool ftp = (*bits & VG_DEVF_FTP) || dport == 21;
+	if (is_method(p, n)) {
+		first_line(p, n, &s, &k);
 		bool rtsp = vg_dev_memcasemem(s, k, " RTSP/1.", 8) != NULL;
 		vg_rd_t r = vg_rd_make(p, n);
 		const uint8_t *name, *val;
@@ -200,7 +208,8 @@ int vg_dev_banner_client(vg_dev_emit_t *e, const uint8_t *p, size_t n, uint16_t 
 				done = true;
 			}
 		}
-	} else if ((*bits & VG_DEVF_FTP) || dport == 21) {
+	} else if (ftp) {
+		first_line(p, n, &s, &k);
 		if (k > 5 && vg_dev_casepfx(s, k, "USER ")) {
 			vg_dev_emit(e, VG_SIG_FTP_LOGIN, s + 5, k - 5 < 128 ? k - 5 : 128, 0);
 			done = true;

@@ -86,7 +86,13 @@ int vg_dev_sig_kind(const char *name);
 
 typedef struct vg_dev_sig {
 	int kind;              /* enum vg_dev_sig_kind */
-	const uint8_t *mac;    /* device MAC (6 bytes) or NULL when not known */
+	const uint8_t *mac;    /* device MAC (6 bytes) or NULL when not known:
+				* DHCP chaddr; the frame's source MAC for the
+				* link-local discovery protocols (mDNS, SSDP,
+				* WSD, SADP); for banners/SERVICE/logins the
+				* frame's MAC only when the device IP is local
+				* (RFC 1918, 100.64/10, link-local, ULA): for a
+				* public address it would be the router's */
 	vg_ip_t ip;            /* device IP (all zero when not known) */
 	uint16_t port;         /* server port for SERVICE/banners, else 0 */
 	uint8_t proto;         /* IP protocol for SERVICE/banners, else 0 */
@@ -126,6 +132,21 @@ static inline bool vg_mac_is_local(const uint8_t mac[6]) { return (mac[0] & 0x02
  * registered, multicast, or locally administered.  The table is built into
  * the binary at build time from ieee-data; thread-safe. */
 const char *vg_oui_vendor(const uint8_t mac[6]);
+
+/* OUI tables from text in the oui.tsv format (scripts/gen-oui):
+ * "ORGANISATION<TAB>PREFIX[,PREFIX...]" with 6/7/9-hex-digit prefixes.
+ * (Addition of the parser branch: tests and user-supplied tables.) */
+typedef struct vg_oui_tab vg_oui_tab_t;
+/* vg_oui_tab_new: parse text[0..len) (copied).  0 or VG_ENOMEM. */
+int vg_oui_tab_new(vg_oui_tab_t **out, const char *text, size_t len);
+void vg_oui_tab_free(vg_oui_tab_t *t);
+/* vg_oui_tab_find: as vg_oui_vendor, in table t (NULL t: NULL). */
+const char *vg_oui_tab_find(const vg_oui_tab_t *t, const uint8_t mac[6]);
+/* vg_oui_tab_size: number of prefixes. */
+size_t vg_oui_tab_size(const vg_oui_tab_t *t);
+/* vg_oui_builtin: the embedded table (built on first use; NULL when the
+ * build had no ieee-data or memory ran out).  Never freed. */
+const vg_oui_tab_t *vg_oui_builtin(void);
 
 /* ---- fingerprint rules (dev/rules.c, data/fingerprints.rules) ----------- */
 

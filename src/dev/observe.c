@@ -10,7 +10,9 @@
  * "HTTP/1." UDP answers to M-SEARCH from any port), 3702 WS-Discovery,
  * 37020 SADP; TCP: SERVICE on SYN-ACK or first server data, the first
  * server bytes (banners), and a few client packets of HTTP/RTSP/FTP flows
- * (clear-text logins, RTSP DESCRIBE).  Per-flow progress lives in the
+ * (clear-text logins, RTSP DESCRIBE); an HTTP/RTSP response sent by a
+ * flow's "client" (capture started mid-flow) is read as the server's.
+ * Per-flow progress lives in the
  * caller's *flow_bits: once a flow is done (VG_DEVF_DONE) its packets cost
  * one test.  A UDP flow's first answer gives SERVICE "udp/PORT".
  * Invariants: no allocation, no global state (thread-safe with one scratch
@@ -263,40 +265,46 @@ size_t vg_dev_sanitize(char *out, size_t cap, const uint8_t *s, size_t n, unsign
 {
 	if (!out || cap == 0)
 		return 0;
-	size_t o = 0;
-	bool space = false; /* a space is owed before the next character */
 	vg_rd_t r = vg_rd_make(s, s ? n : 0);
-	while (vg_rd_left(&r) > 0) {
-		const uint8_t *q = vg_rd_ptr(&r);
-		size_t left = vg_rd_left(&r);
-		uint8_t c = q[0];
-		size_t take = 1;
-		uint8_t one = c;
-		const uint8_t *src = &one;
+	const uint8_t *q = vg_rd_ptr(&r);
+	size_t left = vg_rd_left(&r), i = 0, o = 0;
+	bool space = false; /* a space is owed before the next character */
+	while (i < left) {
+		uint8_t c = q[i];
+		if (c > 0x20 && c < 0x7f && c != '&') { /* the common case */
+			if (o + space + 2 > cap)
+				break;
+			if (space)
+				out[o++] = ' ';
+			space = false;
+			out[o++] = (char)c;
+			i++;
+			continue;
+		}
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') {
-			vg_rd_skip(&r, 1);
+			i++;
 			space = o > 0;
 			continue;
 		}
-		if (c == '&' && (flags & VG_SAN_XML)) {
-			size_t el = xml_entity(q, left, &one);
-			if (el) {
-				vg_rd_skip(&r, el);
-				goto put;
-			}
-		}
-		if (c >= 0x80) {
-			size_t k = utf8_len(q, left);
-			if (k) {
-				take = k;
-				src = q;
-			} else
+		size_t take = 1;
+		uint8_t one = c;
+		const uint8_t *src = &one;
+		size_t el;
+		if (c == '&' && (flags & VG_SAN_XML) && (el = xml_entity(q + i, left - i, &one)) != 0) {
+			i += el;
+		} else {
+			if (c >= 0x80) {
+				size_t k = utf8_len(q + i, left - i);
+				if (k) {
+					take = k;
+					src = q + i;
+				} else
+					one = '?';
+			} else if (c < 0x20 || c == 0x7f)
 				one = '?';
-		} else if (c < 0x20 || c == 0x7f)
-			one = '?';
-		vg_rd_skip(&r, take);
-	put:
-		if (o + (space ? 1 : 0) + take + 1 > cap)
+			i += take;
+		}
+		if (o + space + take + 1 > cap)
 			break;
 		if (space)
 			out[o++] = ' ';
@@ -310,7 +318,8 @@ size_t vg_dev_sanitize(char *out, size_t cap, const uint8_t *s, size_t n, unsign
 
 bool vg_dev_ip_is_local(const vg_ip_t *ip)
 {
-	if (vg_ip_is4(ip)) {
+	static const uint8_t v4pfx[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (!memcmp(ip->a, v4pfx, 12)) {
 		uint32_t v = vg_ip_v4(ip);
 		return (v >> 24) == 10 || (v >> 20) == (172u << 4 | 1) || (v >> 16) == (192u << 8 | 168) ||
 		       (v >> 16) == (169u << 8 | 254) || (v >> 22) == (100u << 2 | 1);
@@ -323,7 +332,11 @@ bool vg_dev_ip_is_local(const vg_ip_t *ip)
 void vg_dev_emit_init(vg_dev_emit_t *e, vg_dev_scratch_t *scratch, vg_dev_sig_fn cb, void *ctx,
 		      uint64_t ts_us)
 {
-	memset(e, 0, sizeof(*e));
+	/* no memset of the whole struct: the de-dup array is read only up
+	 * to ndedup */
+	memset(&e->s, 0, sizeof(e->s));
+	e->n = 0;
+	e->ndedup = 0;
 	e->cb = cb;
 	e->ctx = ctx;
 	e->val = (char *)scratch->mem;
@@ -460,6 +473,19 @@ static int observe_tcp(const vg_pkt_t *p, const vg_flow_t *f, int dir, uint32_t 
 			e->s.proto = 6;
 			vg_dev_banner_server(e, pl, n, p->sport, bits);
 		}
+	} else if (n >= 8 && !(*bits & VG_DEVF_SRV) &&
+		   (!memcmp(pl, "HTTP/1.", 7) || !memcmp(pl, "RTSP/1.", 7))) {
+		/* a response from the "client": the capture started mid-flow
+		 * and the flow's direction is reversed; the sender is the server */
+		if (!(*bits & VG_DEVF_SVC)) {
+			*bits |= VG_DEVF_SVC;
+			service(e, p);
+		}
+		as_device(e, p, true, false);
+		e->s.port = p->sport;
+		e->s.proto = 6;
+		vg_dev_banner_server(e, pl, n, p->sport, bits);
+		*bits |= VG_DEVF_CLI;
 	} else if (n && !(*bits & VG_DEVF_CLI)) {
 		as_device(e, p, false, false);
 		e->s.port = p->dport;
@@ -473,36 +499,64 @@ static int observe_tcp(const vg_pkt_t *p, const vg_flow_t *f, int dir, uint32_t 
 	return e->n;
 }
 
+/* The slow paths: reached only when the packet may carry a fact. */
+__attribute__((noinline)) static int slow_udp(const vg_pkt_t *p, const vg_flow_t *f, int dir,
+					       uint32_t *bits, uint64_t ts_us,
+					       vg_dev_scratch_t *scratch, vg_dev_sig_fn cb, void *ctx)
+{
+	vg_dev_emit_t e;
+	vg_dev_emit_init(&e, scratch, cb, ctx, ts_us);
+	return observe_udp(p, f, dir, bits, &e);
+}
+
+__attribute__((noinline)) static int slow_tcp(const vg_pkt_t *p, const vg_flow_t *f, int dir,
+					       uint32_t *bits, uint64_t ts_us,
+					       vg_dev_scratch_t *scratch, vg_dev_sig_fn cb, void *ctx)
+{
+	vg_dev_emit_t e;
+	vg_dev_emit_init(&e, scratch, cb, ctx, ts_us);
+	return observe_tcp(p, f, dir, bits, &e);
+}
+
+static inline bool disc_port(uint16_t x)
+{
+	return x == 5353 || x == 67 || x == 68 || x == 1900 || x == 3702 || x == 37020;
+}
+
 int vg_dev_observe(const vg_pkt_t *p, const vg_flow_t *f, int dir, uint32_t *flow_bits,
 		   uint64_t ts_us, vg_dev_scratch_t *scratch, vg_dev_sig_fn cb, void *ctx)
 {
+	/* the fast path: a few compares for a packet with nothing to learn */
 	if (!p || !scratch || !(p->flags & VG_PKT_F_L4) || p->frag == VG_FRAG_LATER)
 		return 0;
 	uint32_t local = 0;
 	uint32_t *bits = flow_bits ? flow_bits : &local;
+	uint32_t b = *bits;
+	if (p->proto == 6) {
+		if (b & VG_DEVF_DONE)
+			return 0;
+		bool synack = (p->tcp_flags & (VG_TCP_SYN | VG_TCP_ACK)) == (VG_TCP_SYN | VG_TCP_ACK);
+		bool data = p->payload_len && p->payload;
+		bool need;
+		if (!f)
+			need = synack;
+		else if (dir == VG_DIR_TOCLIENT)
+			/* a bulk transfer whose client never sends data stays
+			 * undone: this test keeps it cheap */
+			need = (!(b & VG_DEVF_SVC) && (synack || data)) ||
+			       (data && (!(b & VG_DEVF_SRV) || (b & VG_DEVF_DESC)));
+		else
+			need = data && !(b & VG_DEVF_CLI);
+		return need ? slow_tcp(p, f, dir, bits, ts_us, scratch, cb, ctx) : 0;
+	}
 	if (p->proto == 17) {
 		/* discovery protocols are parsed on every datagram, so the
 		 * per-flow shortcut comes after the port tests */
-		uint16_t sp = p->sport, dp = p->dport;
-		bool disc = sp == 5353 || dp == 5353 || sp == 67 || dp == 67 || sp == 68 || dp == 68 ||
-			    sp == 1900 || dp == 1900 || sp == 3702 || dp == 3702 || sp == 37020 ||
-			    dp == 37020 ||
+		bool disc = disc_port(p->sport) || disc_port(p->dport) ||
 			    (p->payload_len >= 12 && p->payload && p->payload[0] == 'H');
-		if (!disc && (*bits & VG_DEVF_DONE))
+		if (!disc && ((b & VG_DEVF_DONE) || !f || dir != VG_DIR_TOCLIENT))
 			return 0;
-		if (!disc && !(f && dir == VG_DIR_TOCLIENT))
-			return 0;
-		vg_dev_emit_t e;
-		vg_dev_emit_init(&e, scratch, cb, ctx, ts_us);
-		return observe_udp(p, f, dir, f ? bits : NULL, &e);
+		return slow_udp(p, f, dir, f ? bits : NULL, ts_us, scratch, cb, ctx);
 	}
-	if (p->proto != 6 || (*bits & VG_DEVF_DONE))
-		return 0;
-	if (f && !p->payload_len && !(p->tcp_flags & VG_TCP_SYN))
-		return 0; /* bare ACKs and FINs carry nothing */
-	if (!f && (p->tcp_flags & (VG_TCP_SYN | VG_TCP_ACK)) != (VG_TCP_SYN | VG_TCP_ACK))
-		return 0;
-	vg_dev_emit_t e;
-	vg_dev_emit_init(&e, scratch, cb, ctx, ts_us);
-	return observe_tcp(p, f, dir, bits, &e);
+	return 0;
 }

@@ -7,7 +7,8 @@
  * The text table ("ORGANISATION<TAB>PREFIX[,PREFIX...]", prefixes of 6, 7
  * or 9 hex digits; see scripts/gen-oui) is parsed once, lazily, on the
  * first lookup (pthread_once: thread-safe), into three sorted arrays (24-,
- * 28- and 36-bit prefixes).  A lookup is at most three binary searches,
+ * 28- and 36-bit prefixes).  vg_oui_tab_* build and query a table from any
+ * text of that format (tests, user tables).  A lookup is at most three binary searches,
  * longest prefix first.  Organisation names are kept in one heap copy of
  * the text for the life of the process (never freed: the table is
  * immutable and shared).  Multicast and locally administered (randomised)
@@ -26,14 +27,14 @@ typedef struct oui_ent {
 	const char *name;
 } oui_ent_t;
 
-typedef struct oui_tab {
-	oui_ent_t *v;
-	size_t n;
-} oui_tab_t;
+struct vg_oui_tab {
+	oui_ent_t *v[3]; /* [0] 36-bit, [1] 28-bit, [2] 24-bit prefixes, sorted */
+	size_t n[3];
+	char *names;     /* the text, NUL-terminated per line: names point here */
+};
 
-static oui_tab_t T[3]; /* [0] 36-bit, [1] 28-bit, [2] 24-bit */
 static const unsigned BITS[3] = {36, 28, 24};
-static char *NAMES;
+static vg_oui_tab_t *TAB;
 static pthread_once_t ONCE = PTHREAD_ONCE_INIT;
 
 static int cmp_ent(const void *a, const void *b)
@@ -53,8 +54,8 @@ static int hexv(char c)
 	return -1;
 }
 
-/* Walk the table text; when out is set, fill it (counts first pass). */
-static void walk(char *txt, size_t len, size_t cnt[3], oui_tab_t *out)
+/* Walk the table text: count (t == NULL) or fill t. */
+static void walk(char *txt, size_t len, size_t cnt[3], vg_oui_tab_t *t)
 {
 	char *p = txt, *end = txt + len;
 	while (p < end) {
@@ -62,7 +63,7 @@ static void walk(char *txt, size_t len, size_t cnt[3], oui_tab_t *out)
 		char *le = nl ? nl : end;
 		char *tab = memchr(p, '\t', (size_t)(le - p));
 		if (*p != '#' && tab && tab > p) {
-			if (out)
+			if (t)
 				*tab = 0; /* the name becomes a C string */
 			char *q = tab + 1;
 			while (q < le) {
@@ -75,8 +76,8 @@ static void walk(char *txt, size_t len, size_t cnt[3], oui_tab_t *out)
 				}
 				int idx = d == 9 ? 0 : d == 7 ? 1 : d == 6 ? 2 : -1;
 				if (idx >= 0) {
-					if (out)
-						out[idx].v[out[idx].n++] = (oui_ent_t){v, p};
+					if (t)
+						t->v[idx][t->n[idx]++] = (oui_ent_t){v, p};
 					else
 						cnt[idx]++;
 				}
@@ -84,70 +85,99 @@ static void walk(char *txt, size_t len, size_t cnt[3], oui_tab_t *out)
 					q++;
 			}
 		}
-		if (out && nl)
+		if (t && nl)
 			*nl = 0;
 		p = le + 1;
 	}
 }
 
-static void build(void)
+void vg_oui_tab_free(vg_oui_tab_t *t)
 {
-	size_t len = 0;
-	const char *src = vg_data_get("oui.tsv", &len);
-	if (!src || !len)
+	if (!t)
 		return;
-	NAMES = malloc(len + 1);
-	if (!NAMES)
-		return;
-	memcpy(NAMES, src, len);
-	NAMES[len] = 0;
-	size_t cnt[3] = {0, 0, 0};
-	walk(NAMES, len, cnt, NULL);
-	oui_tab_t tmp[3];
-	for (int i = 0; i < 3; i++) {
-		tmp[i].n = 0;
-		tmp[i].v = cnt[i] ? malloc(cnt[i] * sizeof(oui_ent_t)) : NULL;
-		if (cnt[i] && !tmp[i].v) {
-			for (int j = 0; j < i; j++)
-				free(tmp[j].v);
-			free(NAMES);
-			NAMES = NULL;
-			return;
-		}
-	}
-	walk(NAMES, len, NULL, tmp);
-	for (int i = 0; i < 3; i++) {
-		if (tmp[i].n)
-			qsort(tmp[i].v, tmp[i].n, sizeof(oui_ent_t), cmp_ent);
-		T[i] = tmp[i];
-	}
+	for (int i = 0; i < 3; i++)
+		free(t->v[i]);
+	free(t->names);
+	free(t);
 }
 
-static const char *find(const oui_tab_t *t, uint64_t key)
+int vg_oui_tab_new(vg_oui_tab_t **out, const char *text, size_t len)
 {
-	size_t lo = 0, hi = t->n;
+	*out = NULL;
+	vg_oui_tab_t *t = calloc(1, sizeof(*t));
+	if (!t)
+		return VG_ENOMEM;
+	t->names = malloc(len + 1);
+	if (!t->names) {
+		free(t);
+		return VG_ENOMEM;
+	}
+	memcpy(t->names, text, len);
+	t->names[len] = 0;
+	size_t cnt[3] = {0, 0, 0};
+	walk(t->names, len, cnt, NULL);
+	for (int i = 0; i < 3; i++) {
+		t->v[i] = malloc((cnt[i] ? cnt[i] : 1) * sizeof(oui_ent_t));
+		if (!t->v[i]) {
+			vg_oui_tab_free(t);
+			return VG_ENOMEM;
+		}
+	}
+	walk(t->names, len, NULL, t);
+	for (int i = 0; i < 3; i++)
+		if (t->n[i])
+			qsort(t->v[i], t->n[i], sizeof(oui_ent_t), cmp_ent);
+	*out = t;
+	return 0;
+}
+
+static const char *find(const oui_ent_t *v, size_t n, uint64_t key)
+{
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (t->v[mid].key < key)
+		if (v[mid].key < key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < t->n && t->v[lo].key == key ? t->v[lo].name : NULL;
+	return lo < n && v[lo].key == key ? v[lo].name : NULL;
+}
+
+const char *vg_oui_tab_find(const vg_oui_tab_t *t, const uint8_t mac[6])
+{
+	if (!t || !mac || (mac[0] & 0x03))
+		return NULL; /* multicast or locally administered */
+	uint64_t v = 0;
+	for (int i = 0; i < 6; i++)
+		v = v << 8 | mac[i];
+	for (int i = 0; i < 3; i++) {
+		const char *n = find(t->v[i], t->n[i], v >> (48 - BITS[i]));
+		if (n)
+			return n;
+	}
+	return NULL;
+}
+
+size_t vg_oui_tab_size(const vg_oui_tab_t *t) { return t ? t->n[0] + t->n[1] + t->n[2] : 0; }
+
+static void build(void)
+{
+	size_t len = 0;
+	const char *src = vg_data_get("oui.tsv", &len);
+	if (src && len)
+		vg_oui_tab_new(&TAB, src, len); /* on failure TAB stays NULL: no vendors */
+}
+
+const vg_oui_tab_t *vg_oui_builtin(void)
+{
+	pthread_once(&ONCE, build);
+	return TAB;
 }
 
 const char *vg_oui_vendor(const uint8_t mac[6])
 {
 	if (!mac || (mac[0] & 0x03))
-		return NULL; /* multicast or locally administered */
-	pthread_once(&ONCE, build);
-	uint64_t v = 0;
-	for (int i = 0; i < 6; i++)
-		v = v << 8 | mac[i];
-	for (int i = 0; i < 3; i++) {
-		const char *n = find(&T[i], v >> (48 - BITS[i]));
-		if (n)
-			return n;
-	}
-	return NULL;
+		return NULL;
+	return vg_oui_tab_find(vg_oui_builtin(), mac);
 }

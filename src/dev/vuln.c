@@ -8,7 +8,8 @@
  * Table rows (TAB-separated; format in data/vulns.tsv and docs/design.md):
  *   component  first-affected  fixed-in  CVE-a,CVE-b  summary
  * "-" is unbounded; fixed-in "<=X" means X is the last affected version
- * (inclusive bound, for advisories that name the last bad build).  A row
+ * (inclusive bound, for advisories that name the last bad build; only
+ * X's tokens are compared, so "<=161125" includes "161125/5.4.4").  A row
  * whose both bounds are "-" is version-less: it matches only when the
  * version is unknown (""), e.g. "App-webs/" carries no version; an
  * all-versions row is written "0 -".
@@ -72,7 +73,9 @@ static int vtok(const char **s, const char **t, size_t *n)
 	return type;
 }
 
-int vg_version_cmp(const char *a, const char *b)
+/* Compare a and b; when bprefix, only as many tokens as b has (so that
+ * "161125/5.4.4" is within "<=161125"). */
+static int vcmp(const char *a, const char *b, bool bprefix)
 {
 	if (!a)
 		a = "";
@@ -83,6 +86,8 @@ int vg_version_cmp(const char *a, const char *b)
 		size_t na = 0, nb = 0;
 		int ya = vtok(&a, &ta, &na), yb = vtok(&b, &tb, &nb);
 		if (!ya && !yb)
+			return 0;
+		if (!yb && bprefix)
 			return 0;
 		if (ya == 1 && yb == 1) {
 			while (na > 1 && *ta == '0')
@@ -125,6 +130,8 @@ int vg_version_cmp(const char *a, const char *b)
 		return ya == 2 ? -1 : 1;
 	}
 }
+
+int vg_version_cmp(const char *a, const char *b) { return vcmp(a, b, false); }
 
 /* ---- recognisers ----------------------------------------------------------- */
 
@@ -368,7 +375,7 @@ static int parse_row(vg_vulns_t *V, char *line, const char *file, unsigned ln, c
 	char *p = line;
 	while (nf < 5) {
 		f[nf++] = p;
-		char *tab = strchr(p, '\t');
+		char *tab = nf < 5 ? strchr(p, '\t') : NULL;
 		if (!tab)
 			break;
 		*tab = 0;
@@ -544,7 +551,7 @@ static bool row_matches(const vrow_t *r, const char *ver)
 	if (r->first && vg_version_cmp(ver, r->first) < 0)
 		return false;
 	if (r->fixed) {
-		int c = vg_version_cmp(ver, r->fixed);
+		int c = vcmp(ver, r->fixed, r->incl);
 		if (r->incl ? c > 0 : c >= 0)
 			return false;
 	}

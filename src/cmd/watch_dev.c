@@ -73,6 +73,8 @@ int vg_watch_dev_opt(vg_watch_dev_t *d, int argc, int c, const char *arg)
 		return parse_count("max-devices", arg, 1u << 20, &d->lim.max_devices) ? -1 : 1;
 	case O_MAX_DEVICE_DESTS:
 		return parse_count("max-device-dests", arg, 1u << 15, &d->lim.max_dests) ? -1 : 1;
+	case O_MAX_DEST_NAMES:
+		return parse_count("max-dest-names", arg, 1u << 24, &d->lim.max_names) ? -1 : 1;
 	}
 	return 0;
 }
@@ -124,6 +126,7 @@ static void annotate(void *ctx, vg_jw_t *j, const vg_ip_t *client, const vg_ip_t
 const char *vg_watch_dev_class_of(void *ctx, const vg_ip_t *ip)
 {
 	vg_watch_dev_t *d = ctx;
+	flush_pending(d);
 	vg_inv_dev_t *dev = d->inv ? vg_inv_by_ip(d->inv, ip) : NULL;
 	return dev ? vg_dev_class_name(dev->cls) : NULL;
 }
@@ -175,7 +178,8 @@ static bool dns_skip_name(vg_rd_t *r)
  * [a-z0-9-_] labels (lowercased; anything else is not kept), and every
  * address answer is cached as resolved from it for its TTL (60 s..1 day).
  */
-static void on_dns(vg_watch_dev_t *d, const vg_pkt_t *p, uint64_t ts_us)
+__attribute__((noinline)) static void on_dns(vg_watch_dev_t *d, const vg_pkt_t *p,
+					      uint64_t ts_us)
 {
 	vg_rd_t r = vg_rd_make(p->payload, p->payload_len);
 	vg_rd_skip(&r, 2);
@@ -357,6 +361,9 @@ static void on_signal(void *ctx, const vg_dev_sig_t *s)
 	vg_inv_on_signal(d->inv, s);
 }
 
+static void new_flow(vg_watch_dev_t *d, const vg_pkt_t *p, vg_flow_t *f, int dir,
+		     uint64_t ts_us);
+
 /* ---- the packet hook ------------------------------------------------------------------------ */
 
 static void on_packet(void *ctx, const vg_pkt_t *p, vg_flow_t *f, int dir, uint32_t *flow_bits,
@@ -366,9 +373,15 @@ static void on_packet(void *ctx, const vg_pkt_t *p, vg_flow_t *f, int dir, uint3
 	vg_dev_observe(p, f, dir, flow_bits, ts_us, &d->scratch, on_signal, d);
 	if (p->proto == 17 && p->sport == 53 && p->payload_len >= 12 && vg_inv_is_local(d->inv, &p->dst))
 		on_dns(d, p, ts_us);
-	if (!f || f->pkts[0] + f->pkts[1] != 1)
-		return;
-	/* the first packet of a flow: the client's destination, queued */
+	if (f && f->pkts[0] + f->pkts[1] == 1)
+		new_flow(d, p, f, dir, ts_us);
+}
+
+/* the first packet of a flow: the client's destination, queued (kept out of
+ * on_packet so the every-packet path stays short) */
+__attribute__((noinline)) static void new_flow(vg_watch_dev_t *d, const vg_pkt_t *p, vg_flow_t *f,
+					       int dir, uint64_t ts_us)
+{
 	const vg_ip_t *cli = vg_flow_client(f), *srv = vg_flow_server(f);
 	if (!vg_inv_is_local(d->inv, cli))
 		return;
@@ -463,15 +476,13 @@ int vg_watch_dev_start(vg_watch_dev_t *d, vg_watch_cfg_t *wcfg, vg_watch_geo_t *
 	return 0;
 }
 
-void vg_watch_dev_tick(vg_watch_dev_t *d, int why)
+void vg_watch_dev_tick_now(vg_watch_dev_t *d, int why)
 {
 	bool force = why == VG_WDEV_FORCE;
 	if (!d->inv)
 		return;
 	/* the clock is read every 64th call (packet) only: cheap on busy links,
 	 * and idle ticks come at most every few hundred ms anyway */
-	if (why == VG_WDEV_PACKET && ++d->ticks & 63)
-		return;
 	uint64_t now = d->last_mono_us = mono_us();
 	if (d->n_pend && (force || now - d->pend_since_us >= VG_WDEV_PENDING_MS * 1000))
 		flush_pending(d);

@@ -28,6 +28,7 @@ enum {
 	O_PROFILES,
 	O_MAX_DEVICES,
 	O_MAX_DEVICE_DESTS,
+	O_MAX_DEST_NAMES,
 };
 
 /* Entries for watch's getopt table (expanded inside its initialiser). */
@@ -38,7 +39,8 @@ enum {
 	{"device-vulns", required_argument, NULL, O_DEVICE_VULNS},             \
 	{"profiles", required_argument, NULL, O_PROFILES},                     \
 	{"max-devices", required_argument, NULL, O_MAX_DEVICES},               \
-	{"max-device-dests", required_argument, NULL, O_MAX_DEVICE_DESTS},
+	{"max-device-dests", required_argument, NULL, O_MAX_DEVICE_DESTS},    \
+	{"max-dest-names", required_argument, NULL, O_MAX_DEST_NAMES},
 
 #define VG_WATCH_DEV_USAGE                                                                  \
 	"devices:\n"                                                                        \
@@ -52,7 +54,8 @@ enum {
 	"      --profiles FILE     allowed-destination profiles: a device contacting\n"     \
 	"                          anything else raises a policy-violation alert\n"         \
 	"      --max-devices N     devices kept (default 4096; beyond, dropped and counted)\n" \
-	"      --max-device-dests N  remote destinations kept per device (default 256)\n"
+	"      --max-device-dests N  remote destinations kept per device (default 256)\n" \
+	"      --max-dest-names N  distinct destination names kept (default 65536)\n"
 
 #define VG_POLICY_SID 8800060u
 
@@ -123,13 +126,19 @@ int vg_watch_dev_opt(vg_watch_dev_t *d, int argc, int c, const char *arg);
 int vg_watch_dev_start(vg_watch_dev_t *d, vg_watch_cfg_t *wcfg, vg_watch_geo_t *geo,
 		       vg_watch_write_fn write, void *wctx);
 
-/* vg_watch_dev_tick: call after each packet (VG_WDEV_PACKET), when idle
+/* vg_watch_dev_tick (vg_watch_dev_tick_now does the work): call after each packet (VG_WDEV_PACKET), when idle
  * (VG_WDEV_IDLE) and at the end (VG_WDEV_FORCE): applies queued flows
  * older than VG_WDEV_PENDING_MS and writes the inventory when a second has
  * passed (FORCE: both now).  After a packet the clock is read every 64th
  * call only. */
 enum { VG_WDEV_PACKET = 0, VG_WDEV_IDLE = 1, VG_WDEV_FORCE = 2 };
-void vg_watch_dev_tick(vg_watch_dev_t *d, int why);
+void vg_watch_dev_tick_now(vg_watch_dev_t *d, int why);
+static inline void vg_watch_dev_tick(vg_watch_dev_t *d, int why)
+{
+	if (why == VG_WDEV_PACKET && (++d->ticks & 63))
+		return; /* the common case: nothing to do, no call */
+	vg_watch_dev_tick_now(d, why);
+}
 
 /* vg_watch_dev_report: with summary, a line on stderr; returns the
  * policy-violation alerts written.  0 when off. */

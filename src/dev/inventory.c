@@ -635,11 +635,9 @@ static void bind_ip(vg_inv_t *inv, vg_inv_dev_t *d, const vg_ip_t *ip)
 
 /* The device a packet's (mac, ip) pair names; created when new.  NULL when
  * neither is usable or the table is full. */
-static vg_inv_dev_t *resolve(vg_inv_t *inv, const uint8_t *mac, const vg_ip_t *ip, uint64_t ts,
-			     bool force_bind)
+static vg_inv_dev_t *resolve_l(vg_inv_t *inv, const uint8_t *mac, const vg_ip_t *ip, uint64_t ts,
+			       bool force_bind, bool have_ip, bool local)
 {
-	bool have_ip = ip && !ip_zero(ip);
-	bool local = have_ip && vg_inv_is_local(inv, ip);
 	if (mac && (mac[0] & 1))
 		mac = NULL; /* a multicast source is not a device */
 	if (mac && (local || !have_ip || force_bind)) {
@@ -668,6 +666,13 @@ by_ip:
 		return NULL;
 	bind_ip(inv, d, ip);
 	return d;
+}
+
+static vg_inv_dev_t *resolve(vg_inv_t *inv, const uint8_t *mac, const vg_ip_t *ip, uint64_t ts,
+			     bool force_bind)
+{
+	bool have_ip = ip && !ip_zero(ip);
+	return resolve_l(inv, mac, ip, ts, force_bind, have_ip, have_ip && vg_inv_is_local(inv, ip));
 }
 
 void vg_inv_reclassify(vg_inv_dev_t *d)
@@ -791,6 +796,11 @@ void vg_inv_on_signal(void *ctx, const vg_dev_sig_t *s)
 		vg_inv_reclassify(d);
 }
 
+/* flow: vg_inv_flow once the client is known to be a usable local address */
+static vg_inv_dev_t *flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *cli,
+			  const vg_ip_t *srv, uint16_t port, uint8_t proto, uint64_t ts_us,
+			  const char *name, const char *cc, vg_inv_dest_t **dest, bool *is_new);
+
 vg_inv_dev_t *vg_inv_flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *cli,
 			  const vg_ip_t *srv, uint16_t port, uint8_t proto, uint64_t ts_us,
 			  const char *name, const char *cc, vg_inv_dest_t **dest, bool *is_new)
@@ -799,7 +809,14 @@ vg_inv_dev_t *vg_inv_flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *
 	*is_new = false;
 	if (ip_zero(cli) || !vg_inv_is_local(inv, cli))
 		return NULL;
-	vg_inv_dev_t *d = resolve(inv, cli_mac, cli, ts_us, false);
+	return flow(inv, cli_mac, cli, srv, port, proto, ts_us, name, cc, dest, is_new);
+}
+
+static vg_inv_dev_t *flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *cli,
+			  const vg_ip_t *srv, uint16_t port, uint8_t proto, uint64_t ts_us,
+			  const char *name, const char *cc, vg_inv_dest_t **dest, bool *is_new)
+{
+	vg_inv_dev_t *d = resolve_l(inv, cli_mac, cli, ts_us, false, true, true);
 	if (!d)
 		return NULL;
 	if (ts_us > d->last_us) {
@@ -869,8 +886,11 @@ void vg_inv_flow_batch(vg_inv_t *inv, vg_inv_flowreq_t *const *r, int n,
 	/* 5: apply, in order */
 	for (int i = 0; i < n; i++) {
 		vg_inv_flowreq_t *q = r[i];
-		q->dev = vg_inv_flow(inv, q->has_mac ? q->mac : NULL, &q->cli, &q->srv, q->port,
-				     q->proto, q->ts_us, NULL, NULL, &q->dest, &q->is_new);
+		q->dest = NULL;
+		q->is_new = false;
+		q->dev = ip_zero(&q->cli) || !vg_inv_is_local(inv, &q->cli) ? NULL
+			 : flow(inv, q->has_mac ? q->mac : NULL, &q->cli, &q->srv, q->port, q->proto,
+				q->ts_us, NULL, NULL, &q->dest, &q->is_new);
 		done(ctx, q);
 	}
 }

@@ -757,19 +757,30 @@ void vg_inv_on_signal(void *ctx, const vg_dev_sig_t *s)
 	case VG_SIG_HTTP_BASIC_AUTH: d->risk |= VG_RISK_HTTP_BASIC; break;
 	case VG_SIG_RTSP_NOAUTH: d->risk |= VG_RISK_RTSP_NOAUTH; break;
 	case VG_SIG_UPNP_FROM_DEVICE: d->risk |= VG_RISK_UPNP; break;
-	case VG_SIG_HTTP_SERVER:
-	case VG_SIG_RTSP_SERVER:
-	case VG_SIG_SSH_BANNER:
-	case VG_SIG_FTP_BANNER:
-	case VG_SIG_SSDP_SERVER:
-		if (s->port)
-			svc_add(inv, d, s->port, s->proto ? s->proto : 6);
-		if (inv->vulns && len)
-			check_vuln(inv, d, v, len);
-		break;
 	default: break;
 	}
-	if (!inv->rules || !len)
+	bool banner = s->kind == VG_SIG_HTTP_SERVER || s->kind == VG_SIG_RTSP_SERVER ||
+		      s->kind == VG_SIG_SSH_BANNER || s->kind == VG_SIG_FTP_BANNER ||
+		      s->kind == VG_SIG_SSDP_SERVER;
+	if (banner && s->port)
+		svc_add(inv, d, s->port, s->proto ? s->proto : 6);
+	if (!len)
+		return;
+	/* rules and versions depend on (signal, value) only: a pair this device
+	 * already sent was matched then (devices repeat their announcements) */
+	uint32_t h = (uint32_t)vg_hash64(v, len, (uint64_t)s->kind * 0x9e3779b97f4a7c15ull) | 1;
+	for (int i = 0; i < d->n_seen; i++)
+		if (d->seen[i] == h)
+			return;
+	if (d->n_seen < VG_INV_SEEN)
+		d->seen[d->n_seen++] = h;
+	else {
+		memmove(d->seen, d->seen + 1, (VG_INV_SEEN - 1) * sizeof *d->seen);
+		d->seen[VG_INV_SEEN - 1] = h;
+	}
+	if (banner && inv->vulns)
+		check_vuln(inv, d, v, len);
+	if (!inv->rules)
 		return;
 	int n = vg_dev_rules_match(inv->rules, s->kind, v, len, inv->fp, 8);
 	bool changed = false;
@@ -1027,6 +1038,7 @@ int vg_inv_restore(vg_inv_t *inv, const vg_inv_dev_t *src, vg_inv_dev_t **out)
 	d->n_dests = d->cap_dests = d->dmask = 0;
 	d->ev = NULL;
 	d->n_ev = 0;
+	d->n_seen = 0;
 	for (int i = 0; i < src->n_ev && i < VG_INV_MAX_EVIDENCE; i++)
 		ev_add(inv, d, &src->ev[i]);
 	d->dirty = false;

@@ -43,6 +43,7 @@
 #define VG_INV_MAX_VULNS 4      /* vulnerable components per device */
 #define VG_INV_LAST_ALERTS 4    /* last alert signatures kept */
 #define VG_INV_ROUTER_IPS 16    /* a MAC behind more local IPs is a gateway */
+#define VG_INV_SEEN 16          /* (signal, value) pairs remembered per device */
 
 /* Risk flags (vg_inv_dev_t.risk); names from vg_inv_risk_name(bit index). */
 enum {
@@ -107,6 +108,10 @@ typedef struct vg_inv_dev {
 	uint16_t *didx;        /* owned: open-addressing index of dests (i + 1; 0 empty) */
 	vg_ip_t ips[VG_INV_MAX_IPS]; /* [0] = current */
 	/* cold */
+	uint32_t seen[VG_INV_SEEN]; /* hashes of the last (signal, value) pairs whose
+				     * rules and vulnerable versions were checked: a
+				     * device repeating itself is not matched again */
+	uint8_t n_seen;
 	uint32_t risk;         /* VG_RISK_* */
 	uint64_t alerts;
 	char vendor[64];       /* OUI organisation, else a rule's vendor; "" when randomised */

@@ -296,6 +296,13 @@ static void mark(vg_inv_t *inv, vg_inv_dev_t *d)
 	inv->dirty = true;
 }
 
+/* touch: only last_us or destinations changed (a cheaper row update) */
+static void touch(vg_inv_t *inv, vg_inv_dev_t *d)
+{
+	d->touched = true;
+	inv->dirty = true;
+}
+
 static vg_inv_dev_t *dev_new(vg_inv_t *inv, const uint8_t *mac, uint64_t ts_us)
 {
 	if (inv->n_devs >= inv->lim.max_devices) {
@@ -832,7 +839,7 @@ static vg_inv_dev_t *flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *
 		return NULL;
 	if (ts_us > d->last_us) {
 		d->last_us = ts_us;
-		mark(inv, d);
+		touch(inv, d);
 	}
 	if (vg_inv_is_local(inv, srv) || ip_zero(srv))
 		return d; /* local, multicast or broadcast: not a remote destination */
@@ -855,7 +862,7 @@ static vg_inv_dev_t *flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *
 	if (ts_us > x->last_us)
 		x->last_us = ts_us;
 	x->dirty = true;
-	mark(inv, d);
+	touch(inv, d);
 	*dest = x;
 	return d;
 }
@@ -1041,7 +1048,7 @@ int vg_inv_restore(vg_inv_t *inv, const vg_inv_dev_t *src, vg_inv_dev_t **out)
 	d->n_seen = 0;
 	for (int i = 0; i < src->n_ev && i < VG_INV_MAX_EVIDENCE; i++)
 		ev_add(inv, d, &src->ev[i]);
-	d->dirty = false;
+	d->dirty = d->touched = false;
 	if (d->n_ips > VG_INV_MAX_IPS)
 		d->n_ips = VG_INV_MAX_IPS;
 	/* keep id order */
@@ -1104,9 +1111,9 @@ void vg_inv_clean(vg_inv_t *inv)
 {
 	for (uint32_t i = 0; i < inv->n_devs; i++) {
 		vg_inv_dev_t *d = inv->devs[i];
-		if (!d->dirty)
+		if (!d->dirty && !d->touched)
 			continue;
-		d->dirty = false;
+		d->dirty = d->touched = false;
 		for (uint32_t k = 0; k < d->n_dests; k++)
 			d->dests[k].dirty = false;
 	}

@@ -97,6 +97,8 @@ typedef struct vg_inv_dev {
 	uint32_t id;           /* 1.. stable across restarts (persisted) */
 	bool has_mac, randomised, dirty;
 	bool gateway;          /* MAC behind too many addresses: never binds */
+	bool touched;          /* only last_us / destinations changed since the last flush
+				* (dirty: anything else) */
 	uint8_t mac[6];
 	uint8_t n_ips, n_svc, n_ev, n_vulns, n_last;
 	uint8_t cls, confidence; /* enum vg_dev_class, 0..100 */

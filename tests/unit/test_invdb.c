@@ -2,7 +2,8 @@
 /*
  * test_invdb.c — SQLite persistence of the inventory (src/dev/invdb.c):
  * what is flushed reads back field for field, flushes are rate-limited
- * (interval) unless forced, only dirty rows are written, merged devices
+ * (interval) unless forced, only dirty rows are written (a device only
+ * touched by a flow gets its last_us updated), merged devices
  * are deleted, a newer schema is refused and a foreign database is not
  * taken for an inventory.
  */
@@ -170,6 +171,24 @@ static void test_interval(void **st)
 	assert_int_equal(vg_invdb_flush(db, inv, 1000010, 1000000, false, err, sizeof err), 1);
 	lease(inv, CAM, "192.168.1.66", 3);
 	assert_int_equal(vg_invdb_flush(db, inv, 1000020, 1000000, true, err, sizeof err), 1);
+	/* a flow only touches the device (last_us) and adds a destination row */
+	vg_ip_t cli = ip("192.168.1.66"), srv = ip("203.0.113.10");
+	vg_inv_dest_t *x;
+	bool is_new;
+	vg_inv_flow(inv, CAM, &cli, &srv, 443, 6, 777, NULL, NULL, &x, &is_new);
+	assert_true(vg_inv_get(inv, 0)->touched);
+	assert_false(vg_inv_get(inv, 0)->dirty);
+	assert_int_equal(vg_invdb_flush(db, inv, 3000000, 1000000, false, err, sizeof err), 1);
+	vg_invdb_close(db);
+	vg_inv_free(inv);
+	assert_int_equal(vg_invdb_open(&db, path, true, err, sizeof err), 0);
+	inv = mk();
+	assert_int_equal(vg_invdb_load(db, inv, err, sizeof err), 0);
+	assert_int_equal(vg_inv_get(inv, 0)->last_us, 777);
+	assert_int_equal(vg_inv_get(inv, 0)->n_dests, 1);
+	char b[64];
+	vg_ip_format(&vg_inv_get(inv, 0)->ips[0], b, sizeof b);
+	assert_string_equal(b, "192.168.1.66");
 	vg_invdb_close(db);
 	vg_inv_free(inv);
 }

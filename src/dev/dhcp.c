@@ -31,6 +31,22 @@ typedef struct opt {
 
 static const char HEX[] = "0123456789abcdef";
 
+/* Option codes kept, and their slots in the parse array. */
+enum { S12, S50, S53, S55, S60, S61, S81, OPT_SLOTS };
+static int slot(uint8_t code)
+{
+	switch (code) {
+	case 12: return S12;
+	case 50: return S50;
+	case 53: return S53;
+	case 55: return S55;
+	case 60: return S60;
+	case 61: return S61;
+	case 81: return S81;
+	default: return -1;
+	}
+}
+
 /* PRL as "1,3,6" into out (cap >= 4 * 255 + 1). */
 static size_t prl_text(char *out, const uint8_t *p, size_t n)
 {
@@ -115,7 +131,8 @@ int vg_dev_dhcp(vg_dev_emit_t *e, const uint8_t *p, size_t n)
 	if (!vg_rd_ok(&r) || magic != DHCP_MAGIC || (op != 1 && op != 2))
 		return 0;
 
-	opt_t o[256];
+	/* the options we use, first occurrence each; slot by code */
+	opt_t o[OPT_SLOTS];
 	memset(o, 0, sizeof(o));
 	while (vg_rd_left(&r) > 0) {
 		uint8_t code = vg_rd_u8(&r);
@@ -127,10 +144,11 @@ int vg_dev_dhcp(vg_dev_emit_t *e, const uint8_t *p, size_t n)
 		const uint8_t *v = vg_rd_ptr(&r);
 		if (!vg_rd_skip(&r, len))
 			break; /* cut option: keep what came before */
-		if (!o[code].set) {
-			o[code].p = v;
-			o[code].len = len;
-			o[code].set = true;
+		int k = slot(code);
+		if (k >= 0 && !o[k].set) {
+			o[k].p = v;
+			o[k].len = len;
+			o[k].set = true;
 		}
 	}
 
@@ -139,7 +157,7 @@ int vg_dev_dhcp(vg_dev_emit_t *e, const uint8_t *p, size_t n)
 	memset(&e->s.ip, 0, sizeof(e->s.ip));
 	e->s.port = 0;
 	e->s.proto = 0;
-	int type = o[53].set && o[53].len >= 1 ? o[53].p[0] : 0;
+	int type = o[S53].set && o[S53].len >= 1 ? o[S53].p[0] : 0;
 	char *t = (char *)e->tmp;
 
 	if (op == 2) {
@@ -150,20 +168,20 @@ int vg_dev_dhcp(vg_dev_emit_t *e, const uint8_t *p, size_t n)
 	if (memcmp(ciaddr, zero6, 4))
 		vg_ip_set4(&e->s.ip, (uint32_t)ciaddr[0] << 24 | (uint32_t)ciaddr[1] << 16 |
 					     (uint32_t)ciaddr[2] << 8 | ciaddr[3]);
-	if (o[12].set)
-		vg_dev_emit(e, VG_SIG_DHCP_HOSTNAME, o[12].p, o[12].len, 0);
-	if (o[55].set && o[55].len)
-		vg_dev_emit(e, VG_SIG_DHCP_PRL, (const uint8_t *)t, prl_text(t, o[55].p, o[55].len), 0);
-	if (o[60].set)
-		vg_dev_emit(e, VG_SIG_DHCP_VENDOR_CLASS, o[60].p, o[60].len, 0);
-	if (o[61].set && o[61].len)
-		vg_dev_emit(e, VG_SIG_DHCP_CLIENT_ID, (const uint8_t *)t, hex_text(t, o[61].p, o[61].len),
+	if (o[S12].set)
+		vg_dev_emit(e, VG_SIG_DHCP_HOSTNAME, o[S12].p, o[S12].len, 0);
+	if (o[S55].set && o[S55].len)
+		vg_dev_emit(e, VG_SIG_DHCP_PRL, (const uint8_t *)t, prl_text(t, o[S55].p, o[S55].len), 0);
+	if (o[S60].set)
+		vg_dev_emit(e, VG_SIG_DHCP_VENDOR_CLASS, o[S60].p, o[S60].len, 0);
+	if (o[S61].set && o[S61].len)
+		vg_dev_emit(e, VG_SIG_DHCP_CLIENT_ID, (const uint8_t *)t, hex_text(t, o[S61].p, o[S61].len),
 			    0);
-	if (o[81].set)
-		vg_dev_emit(e, VG_SIG_DHCP_FQDN, (const uint8_t *)t, fqdn_text(t, o[81].p, o[81].len), 0);
-	if (o[50].set && o[50].len == 4) {
+	if (o[S81].set)
+		vg_dev_emit(e, VG_SIG_DHCP_FQDN, (const uint8_t *)t, fqdn_text(t, o[S81].p, o[S81].len), 0);
+	if (o[S50].set && o[S50].len == 4) {
 		vg_ip_t keep = e->s.ip;
-		emit_ip(e, VG_SIG_DHCP_REQUESTED_IP, o[50].p);
+		emit_ip(e, VG_SIG_DHCP_REQUESTED_IP, o[S50].p);
 		e->s.ip = keep;
 	}
 	return e->n - n0;

@@ -271,14 +271,24 @@ size_t vg_dev_sanitize(char *out, size_t cap, const uint8_t *s, size_t n, unsign
 	bool space = false; /* a space is owed before the next character */
 	while (i < left) {
 		uint8_t c = q[i];
-		if (c > 0x20 && c < 0x7f && c != '&') { /* the common case */
+		if (c > 0x20 && c < 0x7f && c != '&') {
+			/* the common case: a run of plain characters, copied at once */
+			size_t j = i + 1;
+			while (j < left && q[j] > 0x20 && q[j] < 0x7f && q[j] != '&')
+				j++;
 			if (o + space + 2 > cap)
 				break;
 			if (space)
 				out[o++] = ' ';
 			space = false;
-			out[o++] = (char)c;
-			i++;
+			size_t run = j - i, room = cap - 1 - o;
+			if (run > room)
+				run = room;
+			memcpy(out + o, q + i, run);
+			o += run;
+			i += run;
+			if (i < j)
+				break; /* out is full */
 			continue;
 		}
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') {

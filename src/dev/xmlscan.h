@@ -74,11 +74,8 @@ static inline bool xml_next(vg_rd_t *r, xml_tag_t *t)
 	}
 }
 
-/* xml_is: the local name equals s (case-sensitive, as XML). */
-static inline bool xml_is(const xml_tag_t *t, const char *s)
-{
-	size_t n = strlen(s);
-	return t->nlen == n && !memcmp(t->name, s, n);
-}
+/* xml_is: the local name equals the string literal s (case-sensitive, as
+ * XML); the length test comes first, so most names cost one compare. */
+#define xml_is(t, s) ((t)->nlen == sizeof(s) - 1 && !memcmp((t)->name, s, sizeof(s) - 1))
 
 #endif

@@ -56,6 +56,7 @@ static const char usage_text[] =
 	"      --device-vulns FILE extra vulnerable-version rows (repeatable)\n"
 	"      --max-devices N     devices kept (default 4096)\n"
 	"      --max-device-dests N  remote destinations kept per device (default 256)\n"
+	"      --max-dest-names N  distinct destination names kept (default 65536)\n"
 	"  -q, --quiet             no summary on standard error\n"
 	"  -h, --help              this help\n"
 	"\n"
@@ -74,6 +75,7 @@ static const struct option long_opts[] = {
 	{"device-vulns", required_argument, NULL, O_DEVICE_VULNS},
 	{"max-devices", required_argument, NULL, O_MAX_DEVICES},
 	{"max-device-dests", required_argument, NULL, O_MAX_DEVICE_DESTS},
+	{"max-dest-names", required_argument, NULL, O_MAX_DEST_NAMES},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -460,7 +462,7 @@ static int from_pcap(char **files, int n, vg_watch_dev_t *dev, int fmt, bool qui
 	while ((r = vg_src_next(src, &pkt)) != 0) {
 		if (r == 1) {
 			vg_watch_packet(w, &pkt);
-			vg_watch_dev_tick(dev, false);
+			vg_watch_dev_tick(dev, VG_WDEV_PACKET);
 		} else if (r == VG_ECORRUPT) {
 			vg_err("devices: %s", vg_src_error(src));
 			bad = true;
@@ -471,7 +473,7 @@ static int from_pcap(char **files, int n, vg_watch_dev_t *dev, int fmt, bool qui
 		}
 	}
 	vg_watch_finish(w);
-	vg_watch_dev_tick(dev, true);
+	vg_watch_dev_tick(dev, VG_WDEV_FORCE);
 	vg_watch_dev_report(dev, !quiet);
 	rc = print_all(dev->inv, fmt == F_DEFAULT ? F_TABLE : fmt);
 	if (bad || vg_watch_dev_failed(dev))

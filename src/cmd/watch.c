@@ -684,7 +684,7 @@ int cmd_watch(int argc, char **argv)
 			vg_feedurl_poll(fu, w, &store, (int64_t)time(NULL)); /* new feed version? */
 			vg_watch_packet(w, &pkt);
 			block_flush(&blk);
-			vg_watch_dev_tick(&o.dev, false);
+			vg_watch_dev_tick(&o.dev, VG_WDEV_PACKET);
 		} else if (r == 0) {
 			break;
 		} else if (r == VG_EAGAIN) {
@@ -694,7 +694,7 @@ int cmd_watch(int argc, char **argv)
 			vg_feedurl_poll(fu, w, &store, (int64_t)ts.tv_sec);
 			vg_hist_tick(hist);
 			block_flush(&blk);
-			vg_watch_dev_tick(&o.dev, false);
+			vg_watch_dev_tick(&o.dev, VG_WDEV_IDLE);
 		} else if (r == VG_ECORRUPT) {
 			vg_err("watch: %s", reader ? err : vg_src_error(g_src));
 			input_error = true;
@@ -744,7 +744,7 @@ int cmd_watch(int argc, char **argv)
 	reader = NULL;
 	vg_watch_finish(w);
 	block_flush(&blk);
-	vg_watch_dev_tick(&o.dev, true);
+	vg_watch_dev_tick(&o.dev, VG_WDEV_FORCE);
 	uint64_t foreign_alerts = vg_watch_geo_report(&o.geo, !o.quiet) +
 				  vg_watch_dev_report(&o.dev, !o.quiet);
 	vg_watch_hub_stop(&o.hub, !o.quiet);

@@ -8,7 +8,11 @@
  * asked) so destinations get names and domain profiles can be checked; the
  * first packet of a flow from a local client adds (or refreshes) a remote
  * destination of its device and, with --profiles, checks it once per
- * (device, destination) per run.  Nothing here allocates per packet: the
+ * (device, destination) per run.  New flows are queued and applied in
+ * batches of VG_INV_BATCH (vg_inv_flow_batch prefetches so the lookups'
+ * cache misses overlap): the queue is applied when full, before a DHCP
+ * lease, before an alert is annotated, and at the latest after
+ * VG_WDEV_PENDING_MS (vg_watch_dev_tick).  Nothing here allocates per packet: the
  * inventory allocates only when a device or destination appears (bounded by
  * --max-devices / --max-device-dests), the DNS cache is preallocated.
  *
@@ -21,6 +25,7 @@
 #include "cmd/cmd.h"
 #include "lib/hash.h"
 #include "lib/json.h"
+#include "lib/rd.h"
 #include "watch/eve.h"
 
 #include <errno.h>
@@ -67,10 +72,14 @@ int vg_watch_dev_opt(vg_watch_dev_t *d, int argc, int c, const char *arg)
 	case O_MAX_DEVICES:
 		return parse_count("max-devices", arg, 1u << 20, &d->lim.max_devices) ? -1 : 1;
 	case O_MAX_DEVICE_DESTS:
-		return parse_count("max-device-dests", arg, 1u << 16, &d->lim.max_dests) ? -1 : 1;
+		return parse_count("max-device-dests", arg, 1u << 15, &d->lim.max_dests) ? -1 : 1;
+	case O_MAX_DEST_NAMES:
+		return parse_count("max-dest-names", arg, 1u << 24, &d->lim.max_names) ? -1 : 1;
 	}
 	return 0;
 }
+
+static void flush_pending(vg_watch_dev_t *d);
 
 /* ---- the device object ---------------------------------------------------------------------- */
 
@@ -106,6 +115,7 @@ void vg_watch_dev_object(vg_jw_t *j, const vg_inv_dev_t *dev)
 static void annotate(void *ctx, vg_jw_t *j, const vg_ip_t *client, const vg_ip_t *server)
 {
 	vg_watch_dev_t *d = ctx;
+	flush_pending(d); /* a device first seen in a queued flow */
 	vg_inv_dev_t *dev = vg_inv_by_ip(d->inv, client);
 	if (!dev)
 		dev = vg_inv_by_ip(d->inv, server);
@@ -116,6 +126,7 @@ static void annotate(void *ctx, vg_jw_t *j, const vg_ip_t *client, const vg_ip_t
 const char *vg_watch_dev_class_of(void *ctx, const vg_ip_t *ip)
 {
 	vg_watch_dev_t *d = ctx;
+	flush_pending(d);
 	vg_inv_dev_t *dev = d->inv ? vg_inv_by_ip(d->inv, ip) : NULL;
 	return dev ? vg_dev_class_name(dev->cls) : NULL;
 }
@@ -124,6 +135,7 @@ static void on_sighting(void *ctx, const char *indicator, const char *type, int 
 			const vg_ip_t *client, uint64_t ts_us)
 {
 	vg_watch_dev_t *d = ctx;
+	flush_pending(d);
 	vg_inv_dev_t *dev = vg_inv_by_ip(d->inv, client);
 	if (dev) {
 		char sig[96];
@@ -141,20 +153,89 @@ static vg_wdev_dns_t *dns_slot(vg_watch_dev_t *d, const vg_ip_t *ip)
 	return &d->dnsc[vg_hash64(ip->a, 16, 0x5bd1e995u) & (VG_WDEV_DNS_SLOTS - 1)];
 }
 
-static void on_dns(vg_watch_dev_t *d, const vg_pkt_t *p, uint64_t ts_us)
+/* dns_skip_name: past one (possibly compressed) name; false when malformed */
+static bool dns_skip_name(vg_rd_t *r)
 {
-	if (vg_dns_parse(p->payload, p->payload_len, &d->dns) || !d->dns.qr || !d->dns.n_q)
+	for (int i = 0; i < 128 && vg_rd_ok(r); i++) {
+		uint8_t n = vg_rd_u8(r);
+		if (!n)
+			return vg_rd_ok(r);
+		if ((n & 0xc0) == 0xc0) {
+			vg_rd_u8(r);
+			return vg_rd_ok(r);
+		}
+		if (n & 0xc0)
+			return false;
+		vg_rd_skip(r, n);
+	}
+	return false;
+}
+
+/*
+ * on_dns: a light reader of DNS responses to a local client (the engine
+ * parses DNS fully for its own use; this only needs the question and the
+ * A/AAAA answers): the first question's name, uncompressed, made of
+ * [a-z0-9-_] labels (lowercased; anything else is not kept), and every
+ * address answer is cached as resolved from it for its TTL (60 s..1 day).
+ */
+__attribute__((noinline)) static void on_dns(vg_watch_dev_t *d, const vg_pkt_t *p,
+					      uint64_t ts_us)
+{
+	vg_rd_t r = vg_rd_make(p->payload, p->payload_len);
+	vg_rd_skip(&r, 2);
+	uint16_t flags = vg_rd_be16(&r), qd = vg_rd_be16(&r), an = vg_rd_be16(&r);
+	vg_rd_skip(&r, 4);
+	if (!vg_rd_ok(&r) || !(flags & 0x8000) || (flags & 0x000f) || qd != 1 || !an)
 		return;
-	const char *q = vg_dns_str(&d->dns, d->dns.q[0].name);
-	for (int i = 0; i < d->dns.n_an; i++) {
-		const vg_dns_rr_t *rr = &d->dns.an[i];
-		if (rr->rdkind != VG_DNS_RD_IP)
+	char q[96];
+	size_t qn = 0;
+	for (;;) {
+		uint8_t n = vg_rd_u8(&r);
+		if (!vg_rd_ok(&r) || (n & 0xc0))
+			return;
+		if (!n)
+			break;
+		if (qn + n + 1 >= sizeof q || !vg_rd_has(&r, n))
+			return;
+		const uint8_t *l = vg_rd_ptr(&r);
+		if (qn)
+			q[qn++] = '.';
+		for (uint8_t i = 0; i < n; i++) {
+			uint8_t c = l[i];
+			if (c >= 'A' && c <= 'Z')
+				c = (uint8_t)(c + 32);
+			else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+				return;
+			q[qn++] = (char)c;
+		}
+		vg_rd_skip(&r, n);
+	}
+	q[qn] = 0;
+	vg_rd_skip(&r, 4);
+	for (unsigned i = 0; i < an && i < 32 && vg_rd_ok(&r); i++) {
+		if (!dns_skip_name(&r))
+			return;
+		uint16_t type = vg_rd_be16(&r);
+		vg_rd_skip(&r, 2);
+		uint32_t ttl = vg_rd_be32(&r);
+		uint16_t rdlen = vg_rd_be16(&r);
+		vg_ip_t ip;
+		if (type == 1 && rdlen == 4) {
+			vg_ip_set4(&ip, vg_rd_be32(&r));
+		} else if (type == 28 && rdlen == 16) {
+			if (!vg_rd_bytes(&r, ip.a, 16))
+				return;
+		} else {
+			vg_rd_skip(&r, rdlen);
 			continue;
-		vg_wdev_dns_t *s = dns_slot(d, &rr->ip);
-		s->ip = rr->ip;
-		uint32_t ttl = rr->ttl < 60 ? 60 : rr->ttl > 86400 ? 86400 : rr->ttl;
+		}
+		if (!vg_rd_ok(&r))
+			return;
+		vg_wdev_dns_t *s = dns_slot(d, &ip);
+		s->ip = ip;
+		ttl = ttl < 60 ? 60 : ttl > 86400 ? 86400 : ttl;
 		s->exp_us = ts_us + (uint64_t)ttl * 1000000;
-		snprintf(s->name, sizeof s->name, "%s", q);
+		memcpy(s->name, q, qn + 1);
 	}
 }
 
@@ -168,31 +249,31 @@ static const char *dns_name(vg_watch_dev_t *d, const vg_ip_t *ip, uint64_t ts_us
 
 /* ---- policy-violation alerts ---------------------------------------------------------------- */
 
-static void policy_alert(vg_watch_dev_t *d, vg_flow_t *f, uint64_t ts_us,
-			 const vg_inv_dev_t *dev, const vg_inv_dest_t *x, const char *profile)
+static void policy_alert(vg_watch_dev_t *d, const vg_wdev_pending_t *q, const vg_inv_dev_t *dev,
+			 const vg_inv_dest_t *x, const char *profile)
 {
 	char key[48], dst[64], sig[256], pb[8];
 	vg_inv_key(dev, key, sizeof key);
 	vg_ip_format(&x->ip, dst, sizeof dst);
-	snprintf(sig, sizeof sig, "VIGIL policy violation: %s %s -> %s%s%s%s %s/%u", 
+	snprintf(sig, sizeof sig, "VIGIL policy violation: %s %s -> %s%s%s%s %s/%u",
 		 vg_dev_class_name(dev->cls), key, dst, x->name[0] ? " (" : "", x->name,
 		 x->name[0] ? ")" : "", vg_eve_proto_name(x->proto, pb), x->port);
 	vg_buf_reset(&d->out);
 	vg_jw_t j;
 	vg_jw_init(&j, &d->out);
 	vg_jw_obj(&j);
-	vg_eve_kts(&j, "timestamp", ts_us);
-	vg_jw_kuint(&j, "flow_id", f->flow_id);
+	vg_eve_kts(&j, "timestamp", q->req.ts_us);
+	vg_jw_kuint(&j, "flow_id", q->flow_id);
 	vg_jw_kstr(&j, "event_type", "alert");
-	bool ports = f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132;
-	vg_eve_kip(&j, "src_ip", vg_flow_client(f));
+	bool ports = x->proto == 6 || x->proto == 17 || x->proto == 132;
+	vg_eve_kip(&j, "src_ip", &q->req.cli);
 	if (ports)
-		vg_jw_kuint(&j, "src_port", f->cport);
-	vg_eve_kip(&j, "dest_ip", vg_flow_server(f));
+		vg_jw_kuint(&j, "src_port", q->cport);
+	vg_eve_kip(&j, "dest_ip", &q->req.srv);
 	if (ports)
-		vg_jw_kuint(&j, "dest_port", f->sport);
-	vg_jw_kstr(&j, "proto", vg_eve_proto_name(f->key.proto, pb));
-	vg_jw_kstr(&j, "community_id", vg_flow_community_id(f, d->cid_seed));
+		vg_jw_kuint(&j, "dest_port", x->port);
+	vg_jw_kstr(&j, "proto", vg_eve_proto_name(x->proto, pb));
+	vg_jw_kstr(&j, "community_id", q->cid);
 	vg_jw_kstr(&j, "direction", "to_server");
 	vg_jw_key(&j, "alert");
 	vg_jw_obj(&j);
@@ -218,8 +299,70 @@ static void policy_alert(vg_watch_dev_t *d, vg_flow_t *f, uint64_t ts_us,
 	if (!d->out.oom && d->write)
 		d->write(d->wctx, d->out.p, d->out.len);
 	d->policy_alerts++;
-	vg_inv_alert(d->inv, (vg_inv_dev_t *)dev, sig + 6, false, ts_us);
+	vg_inv_alert(d->inv, (vg_inv_dev_t *)dev, sig + 6, false, q->req.ts_us);
 }
+
+/* ---- new flows: queued, applied in batches ------------------------------------------------ */
+
+/* one applied request: name, country, policy (r->dest valid now only) */
+static void flow_done(void *ctx, vg_inv_flowreq_t *r)
+{
+	vg_watch_dev_t *d = ctx;
+	const vg_wdev_pending_t *q = (const vg_wdev_pending_t *)r;
+	vg_inv_dest_t *x = r->dest;
+	if (!x)
+		return;
+	/* name and country: looked up only while the destination lacks them */
+	if (!x->name[0])
+		vg_inv_dest_name(d->inv, x, dns_name(d, &r->srv, r->ts_us));
+	if (r->is_new && d->geo && d->geo->db)
+		vg_geo_country(d->geo->db, &r->srv, x->cc);
+	if (!d->prof || !r->dev || x->checked)
+		return;
+	x->checked = true;
+	const vg_prof_one_t *pr = vg_prof_for(d->prof, r->dev);
+	if (pr && !vg_prof_allows(pr, &x->ip, x->port, x->proto, x->name))
+		policy_alert(d, q, r->dev, x, vg_prof_name(pr));
+}
+
+static void flush_pending(vg_watch_dev_t *d)
+{
+	if (!d->n_pend)
+		return;
+	vg_inv_flowreq_t *r[VG_INV_BATCH];
+	for (int i = 0; i < d->n_pend; i++)
+		r[i] = &d->pend[i].req;
+	int n = d->n_pend;
+	d->n_pend = 0;
+	vg_inv_flow_batch(d->inv, r, n, flow_done, d);
+}
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* signals: the flows queued before a signal go first when the order could
+ * matter: a DHCP lease (it renumbers), or a signal about a local device not
+ * known yet (devices are numbered in the order they are first seen) */
+static void on_signal(void *ctx, const vg_dev_sig_t *s)
+{
+	vg_watch_dev_t *d = ctx;
+	if (d->n_pend) {
+		static const vg_ip_t zero;
+		bool noip = !memcmp(&s->ip, &zero, sizeof zero);
+		if (s->kind == VG_SIG_DHCP_LEASE ||
+		    (s->mac && (noip || vg_inv_is_local(d->inv, &s->ip)) && !vg_inv_by_mac(d->inv, s->mac)) ||
+		    (!noip && vg_inv_is_local(d->inv, &s->ip) && !vg_inv_by_ip(d->inv, &s->ip)))
+			flush_pending(d);
+	}
+	vg_inv_on_signal(d->inv, s);
+}
+
+static void new_flow(vg_watch_dev_t *d, const vg_pkt_t *p, vg_flow_t *f, int dir,
+		     uint64_t ts_us);
 
 /* ---- the packet hook ------------------------------------------------------------------------ */
 
@@ -227,29 +370,39 @@ static void on_packet(void *ctx, const vg_pkt_t *p, vg_flow_t *f, int dir, uint3
 		      uint64_t ts_us)
 {
 	vg_watch_dev_t *d = ctx;
-	vg_dev_observe(p, f, dir, flow_bits, ts_us, &d->scratch, vg_inv_on_signal, d->inv);
-	if (p->proto == 17 && p->sport == 53 && p->payload_len >= 12)
+	vg_dev_observe(p, f, dir, flow_bits, ts_us, &d->scratch, on_signal, d);
+	if (p->proto == 17 && p->sport == 53 && p->payload_len >= 12 && vg_inv_is_local(d->inv, &p->dst))
 		on_dns(d, p, ts_us);
-	if (!f || f->pkts[0] + f->pkts[1] != 1)
-		return;
-	/* the first packet of a flow: the client's destination */
+	if (f && f->pkts[0] + f->pkts[1] == 1)
+		new_flow(d, p, f, dir, ts_us);
+}
+
+/* the first packet of a flow: the client's destination, queued (kept out of
+ * on_packet so the every-packet path stays short) */
+__attribute__((noinline)) static void new_flow(vg_watch_dev_t *d, const vg_pkt_t *p, vg_flow_t *f,
+					       int dir, uint64_t ts_us)
+{
 	const vg_ip_t *cli = vg_flow_client(f), *srv = vg_flow_server(f);
 	if (!vg_inv_is_local(d->inv, cli))
 		return;
-	const uint8_t *mac = dir == VG_DIR_TOSERVER && (p->flags & VG_PKT_F_MAC) ? p->src_mac : NULL;
-	char cc[3] = "";
-	if (d->geo && d->geo->db && !vg_inv_is_local(d->inv, srv))
-		vg_geo_country(d->geo->db, srv, cc);
-	vg_inv_dest_t *x;
-	bool is_new;
-	vg_inv_dev_t *dev = vg_inv_flow(d->inv, mac, cli, srv, f->sport, f->key.proto, ts_us,
-					dns_name(d, srv, ts_us), cc, &x, &is_new);
-	if (!d->prof || !dev || !x || x->checked)
-		return;
-	x->checked = true;
-	const vg_prof_one_t *pr = vg_prof_for(d->prof, dev);
-	if (pr && !vg_prof_allows(pr, &x->ip, x->port, x->proto, x->name))
-		policy_alert(d, f, ts_us, dev, x, vg_prof_name(pr));
+	vg_wdev_pending_t *q = &d->pend[d->n_pend];
+	q->req.cli = *cli;
+	q->req.srv = *srv;
+	q->req.has_mac = dir == VG_DIR_TOSERVER && (p->flags & VG_PKT_F_MAC);
+	if (q->req.has_mac)
+		memcpy(q->req.mac, p->src_mac, 6);
+	q->req.port = f->sport;
+	q->req.proto = f->key.proto;
+	q->req.ts_us = ts_us;
+	q->flow_id = f->flow_id;
+	q->cport = f->cport;
+	if (d->prof)
+		snprintf(q->cid, sizeof q->cid, "%s", vg_flow_community_id(f, d->cid_seed));
+	__builtin_prefetch(dns_slot(d, srv));
+	if (d->n_pend++ == 0)
+		d->pend_since_us = d->last_mono_us;
+	if (d->n_pend == VG_INV_BATCH)
+		flush_pending(d);
 }
 
 /* ---- lifecycle ------------------------------------------------------------------------------ */
@@ -323,18 +476,22 @@ int vg_watch_dev_start(vg_watch_dev_t *d, vg_watch_cfg_t *wcfg, vg_watch_geo_t *
 	return 0;
 }
 
-void vg_watch_dev_tick(vg_watch_dev_t *d, bool force)
+void vg_watch_dev_tick_now(vg_watch_dev_t *d, int why)
 {
+	bool force = why == VG_WDEV_FORCE;
+	if (!d->inv)
+		return;
+	/* the clock is read every 64th call (packet) only: cheap on busy links,
+	 * and idle ticks come at most every few hundred ms anyway */
+	uint64_t now = d->last_mono_us = mono_us();
+	if (d->n_pend && (force || now - d->pend_since_us >= VG_WDEV_PENDING_MS * 1000))
+		flush_pending(d);
 	if (!d->db) {
 		uint32_t ids[16];
-		if (d->inv) /* no storage: forget merged ids (bounded memory) */
-			while (vg_inv_take_deleted(d->inv, ids, 16))
-				;
+		while (vg_inv_take_deleted(d->inv, ids, 16)) /* no storage: forget merged ids */
+			;
 		return;
 	}
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	uint64_t now = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 	char err[512];
 	/* 1 s minus the coarse clock's granularity, so a flush never comes late */
 	if (vg_invdb_flush(d->db, d->inv, now, 990000, force, err, sizeof err) < 0) {
@@ -349,6 +506,7 @@ uint64_t vg_watch_dev_report(vg_watch_dev_t *d, bool summary)
 {
 	if (!d->inv)
 		return 0;
+	flush_pending(d);
 	if (summary) {
 		vg_inv_stats_t st;
 		vg_inv_get_stats(d->inv, &st);

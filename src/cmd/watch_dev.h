@@ -16,7 +16,6 @@
 #include "dev/inventory.h"
 #include "dev/invdb.h"
 #include "dev/profile.h"
-#include "net/dns.h"
 #include "watch/engine.h"
 
 #include <getopt.h>
@@ -29,6 +28,7 @@ enum {
 	O_PROFILES,
 	O_MAX_DEVICES,
 	O_MAX_DEVICE_DESTS,
+	O_MAX_DEST_NAMES,
 };
 
 /* Entries for watch's getopt table (expanded inside its initialiser). */
@@ -39,7 +39,8 @@ enum {
 	{"device-vulns", required_argument, NULL, O_DEVICE_VULNS},             \
 	{"profiles", required_argument, NULL, O_PROFILES},                     \
 	{"max-devices", required_argument, NULL, O_MAX_DEVICES},               \
-	{"max-device-dests", required_argument, NULL, O_MAX_DEVICE_DESTS},
+	{"max-device-dests", required_argument, NULL, O_MAX_DEVICE_DESTS},    \
+	{"max-dest-names", required_argument, NULL, O_MAX_DEST_NAMES},
 
 #define VG_WATCH_DEV_USAGE                                                                  \
 	"devices:\n"                                                                        \
@@ -53,7 +54,8 @@ enum {
 	"      --profiles FILE     allowed-destination profiles: a device contacting\n"     \
 	"                          anything else raises a policy-violation alert\n"         \
 	"      --max-devices N     devices kept (default 4096; beyond, dropped and counted)\n" \
-	"      --max-device-dests N  remote destinations kept per device (default 256)\n"
+	"      --max-device-dests N  remote destinations kept per device (default 256)\n" \
+	"      --max-dest-names N  distinct destination names kept (default 65536)\n"
 
 #define VG_POLICY_SID 8800060u
 
@@ -65,6 +67,17 @@ typedef struct vg_wdev_dns {
 	uint64_t exp_us;
 	char name[96];
 } vg_wdev_dns_t;
+
+/* A new flow waiting for batched accounting (vg_inv_flow_batch): the
+ * request plus what a policy alert needs from the flow, copied (the flow
+ * may be gone when the batch runs). */
+typedef struct vg_wdev_pending {
+	vg_inv_flowreq_t req;  /* first */
+	uint64_t flow_id;
+	uint16_t cport;
+	char cid[32];          /* Community ID (only with profiles) */
+} vg_wdev_pending_t;
+#define VG_WDEV_PENDING_MS 100 /* longest wait of a queued flow (wall clock) */
 
 typedef struct vg_watch_dev {
 	/* options */
@@ -87,8 +100,12 @@ typedef struct vg_watch_dev {
 	void *prev_sighting_ctx;
 	uint16_t cid_seed;
 	vg_dev_scratch_t scratch;
-	vg_dns_msg_t dns;
 	vg_wdev_dns_t *dnsc;
+	vg_wdev_pending_t pend[VG_INV_BATCH];
+	int n_pend;
+	uint64_t pend_since_us; /* monotonic time of the oldest queued flow */
+	uint64_t last_mono_us;  /* the clock at the last tick that read it */
+	uint32_t ticks;
 	vg_buf_t out;
 	uint64_t policy_alerts, db_errors, devices_at_start;
 	bool db_failed_reported;
@@ -109,9 +126,19 @@ int vg_watch_dev_opt(vg_watch_dev_t *d, int argc, int c, const char *arg);
 int vg_watch_dev_start(vg_watch_dev_t *d, vg_watch_cfg_t *wcfg, vg_watch_geo_t *geo,
 		       vg_watch_write_fn write, void *wctx);
 
-/* vg_watch_dev_tick: call after each packet and on idle: flushes the
- * inventory when a second has passed (force: now).  Cheap otherwise. */
-void vg_watch_dev_tick(vg_watch_dev_t *d, bool force);
+/* vg_watch_dev_tick (vg_watch_dev_tick_now does the work): call after each packet (VG_WDEV_PACKET), when idle
+ * (VG_WDEV_IDLE) and at the end (VG_WDEV_FORCE): applies queued flows
+ * older than VG_WDEV_PENDING_MS and writes the inventory when a second has
+ * passed (FORCE: both now).  After a packet the clock is read every 64th
+ * call only. */
+enum { VG_WDEV_PACKET = 0, VG_WDEV_IDLE = 1, VG_WDEV_FORCE = 2 };
+void vg_watch_dev_tick_now(vg_watch_dev_t *d, int why);
+static inline void vg_watch_dev_tick(vg_watch_dev_t *d, int why)
+{
+	if (why == VG_WDEV_PACKET && (++d->ticks & 63))
+		return; /* the common case: nothing to do, no call */
+	vg_watch_dev_tick_now(d, why);
+}
 
 /* vg_watch_dev_report: with summary, a line on stderr; returns the
  * policy-violation alerts written.  0 when off. */

@@ -16,7 +16,8 @@
  *
  * migrations[i] brings user_version i to i+1; each runs in its own
  * transaction.  A flush: BEGIN IMMEDIATE; delete merged devices; upsert
- * each dirty device and its dirty destinations; COMMIT.
+ * each dirty device (only its last_us when nothing else changed) and its
+ * dirty destinations; COMMIT.
  */
 #include "dev/invdb.h"
 
@@ -47,7 +48,7 @@ static const char *const migrations[VG_INVDB_SCHEMA] = {
 struct vg_invdb {
 	sqlite3 *db;
 	char *path;
-	sqlite3_stmt *up_dev, *up_dest, *del_dev, *del_dests;
+	sqlite3_stmt *up_dev, *up_dest, *del_dev, *del_dests, *touch_dev;
 	uint64_t last_us;
 	bool flushed_once;
 	vg_buf_t b;
@@ -151,7 +152,9 @@ int vg_invdb_open(vg_invdb_t **out, const char *path, bool readonly, char *err, 
 	     sqlite3_prepare_v3(d->db, "DELETE FROM devices WHERE id=?1", -1,
 				SQLITE_PREPARE_PERSISTENT, &d->del_dev, NULL) ||
 	     sqlite3_prepare_v3(d->db, "DELETE FROM destinations WHERE device_id=?1", -1,
-				SQLITE_PREPARE_PERSISTENT, &d->del_dests, NULL))) {
+				SQLITE_PREPARE_PERSISTENT, &d->del_dests, NULL) ||
+	     sqlite3_prepare_v3(d->db, "UPDATE devices SET last_us=?2 WHERE id=?1", -1,
+				SQLITE_PREPARE_PERSISTENT, &d->touch_dev, NULL))) {
 		r = fail(d, d->db, "cannot prepare statements", err, errlen);
 		goto bad;
 	}
@@ -170,6 +173,7 @@ void vg_invdb_close(vg_invdb_t *d)
 	sqlite3_finalize(d->up_dest);
 	sqlite3_finalize(d->del_dev);
 	sqlite3_finalize(d->del_dests);
+	sqlite3_finalize(d->touch_dev);
 	sqlite3_close(d->db);
 	vg_buf_release(&d->b);
 	free(d->path);
@@ -332,9 +336,16 @@ int vg_invdb_flush(vg_invdb_t *db, vg_inv_t *inv, uint64_t now_us, uint64_t inte
 			r = del_id(db, ids[i]);
 	for (uint32_t i = 0; !r && i < vg_inv_count(inv); i++) {
 		const vg_inv_dev_t *d = vg_inv_get(inv, i);
-		if (!d->dirty)
+		if (d->dirty) {
+			r = put_dev(db, d);
+		} else if (d->touched) { /* only last_us (and destinations) changed */
+			sqlite3_reset(db->touch_dev);
+			sqlite3_bind_int64(db->touch_dev, 1, d->id);
+			sqlite3_bind_int64(db->touch_dev, 2, (sqlite3_int64)d->last_us);
+			r = sqlite3_step(db->touch_dev) == SQLITE_DONE ? 0 : VG_EIO;
+		} else {
 			continue;
-		r = put_dev(db, d);
+		}
 		for (uint32_t k = 0; !r && k < d->n_dests; k++)
 			if (d->dests[k].dirty)
 				r = put_dest(db, d->id, &d->dests[k]);
@@ -448,13 +459,17 @@ int vg_invdb_load(vg_invdb_t *db, vg_inv_t *inv, char *err, size_t errlen)
 		goto out;
 	}
 	vg_inv_dev_t *d = malloc(sizeof *d);
-	if (!d) {
+	vg_inv_ev_t *evbuf = calloc(VG_INV_MAX_EVIDENCE, sizeof *evbuf);
+	if (!d || !evbuf) {
+		free(d);
+		free(evbuf);
 		r = VG_ENOMEM;
 		goto out;
 	}
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(d, 0, sizeof *d);
+		d->ev = evbuf;
 		d->id = (uint32_t)sqlite3_column_int64(st, 0);
 		const char *mac = (const char *)sqlite3_column_text(st, 1);
 		if (mac && !vg_inv_mac_parse(mac, d->mac))
@@ -489,17 +504,19 @@ int vg_invdb_load(vg_invdb_t *db, vg_inv_t *inv, char *err, size_t errlen)
 			x.port = (uint16_t)sqlite3_column_int(ds, 2);
 			x.proto = (uint8_t)sqlite3_column_int(ds, 3);
 			col_str(ds, 4, x.cc, sizeof x.cc);
-			col_str(ds, 5, x.name, sizeof x.name);
+			char name[128];
+			col_str(ds, 5, name, sizeof name);
 			x.first_us = (uint64_t)sqlite3_column_int64(ds, 6);
 			x.last_us = (uint64_t)sqlite3_column_int64(ds, 7);
 			x.flows = (uint64_t)sqlite3_column_int64(ds, 8);
-			if (vg_inv_dest_add(inv, nd, &x) == VG_ENOMEM) {
+			if (vg_inv_dest_add(inv, nd, &x, name) == VG_ENOMEM) {
 				r = VG_ENOMEM;
 				break;
 			}
 		}
 	}
 	free(d);
+	free(evbuf);
 	if (!r && rc != SQLITE_DONE)
 		r = fail(db, db->db, "cannot read", err, errlen);
 	else if (r == VG_ENOMEM)

@@ -26,6 +26,8 @@
 #include <string.h>
 
 #define MAX_LOCAL 64
+#define NAME_MAX_LEN 95
+#define ARENA_BLOCK 65536
 
 typedef struct ipslot {
 	vg_ip_t ip;
@@ -55,6 +57,12 @@ struct vg_inv {
 	int n_local;
 	vg_inv_stats_t st;
 	vg_dev_fp_t fp[8];
+	/* interned destination names: hash table + arena of 64 KiB blocks */
+	const char **names;
+	uint32_t names_mask, n_names;
+	char **blocks;
+	uint32_t n_blocks;
+	size_t block_used;
 };
 
 static const char *const risk_names[VG_RISK__BITS] = {
@@ -79,6 +87,7 @@ void vg_inv_limits_default(vg_inv_limits_t *l)
 {
 	l->max_devices = 4096;
 	l->max_dests = 256;
+	l->max_names = 65536;
 }
 
 static uint32_t pow2_at_least(uint64_t n)
@@ -93,7 +102,8 @@ int vg_inv_new(vg_inv_t **out, const vg_inv_limits_t *lim, const vg_dev_rules_t 
 	       const vg_vulns_t *vulns)
 {
 	*out = NULL;
-	if (!lim->max_devices || !lim->max_dests || lim->max_devices > (1u << 24))
+	if (!lim->max_devices || !lim->max_dests || lim->max_devices > (1u << 24) ||
+	    lim->max_dests > 32768 || lim->max_names > (1u << 24))
 		return VG_EINVAL;
 	vg_inv_t *inv = calloc(1, sizeof *inv);
 	if (!inv)
@@ -107,7 +117,10 @@ int vg_inv_new(vg_inv_t **out, const vg_inv_limits_t *lim, const vg_dev_rules_t 
 	inv->devs = calloc(lim->max_devices, sizeof *inv->devs);
 	inv->ipt = calloc(isz, sizeof *inv->ipt);
 	inv->mact = calloc(msz, sizeof *inv->mact);
-	if (!inv->devs || !inv->ipt || !inv->mact) {
+	uint32_t nsz = pow2_at_least((uint64_t)lim->max_names * 2);
+	inv->names = calloc(nsz, sizeof *inv->names);
+	inv->names_mask = nsz - 1;
+	if (!inv->devs || !inv->ipt || !inv->mact || !inv->names) {
 		vg_inv_free(inv);
 		return VG_ENOMEM;
 	}
@@ -123,8 +136,14 @@ void vg_inv_free(vg_inv_t *inv)
 		return;
 	for (uint32_t i = 0; i < inv->n_devs; i++) {
 		free(inv->devs[i]->dests);
+		free(inv->devs[i]->didx);
+		free(inv->devs[i]->ev);
 		free(inv->devs[i]);
 	}
+	for (uint32_t i = 0; i < inv->n_blocks; i++)
+		free(inv->blocks[i]);
+	free(inv->blocks);
+	free(inv->names);
 	free(inv->devs);
 	free(inv->ipt);
 	free(inv->mact);
@@ -154,9 +173,22 @@ static bool in_net(const vg_ip_t *ip, const vg_ip_t *net, unsigned pfx)
 	return true;
 }
 
+/* is4: IPv4-mapped (::ffff:a.b.c.d), with two word compares */
+static inline bool is4(const vg_ip_t *ip)
+{
+	uint64_t a;
+	uint32_t b;
+	memcpy(&a, ip->a, 8);
+	memcpy(&b, ip->a + 8, 4);
+	static const uint8_t ffff[4] = {0, 0, 0xff, 0xff};
+	uint32_t m;
+	memcpy(&m, ffff, 4);
+	return a == 0 && b == m;
+}
+
 bool vg_inv_is_local(const vg_inv_t *inv, const vg_ip_t *ip)
 {
-	if (vg_ip_is4(ip)) {
+	if (is4(ip)) {
 		uint32_t v = vg_ip_v4(ip);
 		if ((v >> 24) == 10 || (v >> 20) == 0xac1 || (v >> 16) == 0xc0a8 ||
 		    (v >> 22) == (100u << 2 | 1) || (v >> 16) == 0xa9fe)
@@ -173,14 +205,14 @@ bool vg_inv_is_local(const vg_inv_t *inv, const vg_ip_t *ip)
 /* no usable address: all zero, 0.0.0.0, or a group/broadcast address */
 static bool ip_zero(const vg_ip_t *ip)
 {
-	static const vg_ip_t z;
-	if (!memcmp(ip, &z, sizeof z))
-		return true;
-	if (vg_ip_is4(ip)) {
+	if (is4(ip)) {
 		uint32_t v = vg_ip_v4(ip);
 		return v == 0 || v == 0xffffffffu || (v >> 28) == 0xe;
 	}
-	return ip->a[0] == 0xff;
+	uint64_t a, b;
+	memcpy(&a, ip->a, 8);
+	memcpy(&b, ip->a + 8, 8);
+	return (a == 0 && b == 0) || ip->a[0] == 0xff;
 }
 
 /* ---- indexes ---------------------------------------------------------------------------- */
@@ -264,6 +296,13 @@ static void mark(vg_inv_t *inv, vg_inv_dev_t *d)
 	inv->dirty = true;
 }
 
+/* touch: only last_us or destinations changed (a cheaper row update) */
+static void touch(vg_inv_t *inv, vg_inv_dev_t *d)
+{
+	d->touched = true;
+	inv->dirty = true;
+}
+
 static vg_inv_dev_t *dev_new(vg_inv_t *inv, const uint8_t *mac, uint64_t ts_us)
 {
 	if (inv->n_devs >= inv->lim.max_devices) {
@@ -343,20 +382,95 @@ static int ev_add(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_ev_t *e)
 		inv->st.evidence_dropped++;
 		return 0;
 	}
+	if (!d->ev && !(d->ev = calloc(VG_INV_MAX_EVIDENCE, sizeof *d->ev))) {
+		inv->st.evidence_dropped++;
+		return 0;
+	}
 	d->ev[d->n_ev++] = *e;
 	return 1;
 }
 
+int vg_inv_add_evidence(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_ev_t *e)
+{
+	int r = ev_add(inv, d, e);
+	if (r) {
+		vg_inv_reclassify(d);
+		mark(inv, d);
+	}
+	return r;
+}
+
+/* ---- interned names ---------------------------------------------------------------------- */
+
+static const char *intern(vg_inv_t *inv, const char *s)
+{
+	if (!s || !s[0])
+		return "";
+	size_t n = strlen(s);
+	if (n > NAME_MAX_LEN)
+		n = NAME_MAX_LEN;
+	uint32_t i = (uint32_t)vg_hash64(s, n, 0x243f6a8885a308d3ull) & inv->names_mask;
+	for (; inv->names[i]; i = (i + 1) & inv->names_mask)
+		if (!strncmp(inv->names[i], s, n) && !inv->names[i][n])
+			return inv->names[i];
+	if (inv->n_names >= inv->lim.max_names) {
+		inv->st.names_dropped++;
+		return "";
+	}
+	if (!inv->n_blocks || inv->block_used + n + 1 > ARENA_BLOCK) {
+		char **nb = realloc(inv->blocks, (inv->n_blocks + 1) * sizeof *nb);
+		if (!nb) {
+			inv->st.names_dropped++;
+			return "";
+		}
+		inv->blocks = nb;
+		if (!(nb[inv->n_blocks] = malloc(ARENA_BLOCK))) {
+			inv->st.names_dropped++;
+			return "";
+		}
+		inv->n_blocks++;
+		inv->block_used = 0;
+	}
+	char *p = inv->blocks[inv->n_blocks - 1] + inv->block_used;
+	memcpy(p, s, n);
+	p[n] = 0;
+	inv->block_used += n + 1;
+	inv->names[i] = p;
+	inv->n_names++;
+	return p;
+}
+
+/* ---- destinations: array + open-addressing index per device ------------------------------ */
+
+static uint32_t dest_hash(const vg_ip_t *ip, uint16_t port, uint8_t proto)
+{
+	uint64_t h = vg_hash64(ip->a, 16, (uint64_t)port << 8 | proto);
+	return (uint32_t)h;
+}
+
 static vg_inv_dest_t *dest_find(vg_inv_dev_t *d, const vg_ip_t *ip, uint16_t port, uint8_t proto)
 {
-	for (uint32_t i = 0; i < d->n_dests; i++) {
-		vg_inv_dest_t *x = &d->dests[i];
+	if (!d->didx)
+		return NULL;
+	for (uint32_t i = dest_hash(ip, port, proto) & d->dmask; d->didx[i]; i = (i + 1) & d->dmask) {
+		vg_inv_dest_t *x = &d->dests[d->didx[i] - 1];
 		if (x->port == port && x->proto == proto && !memcmp(&x->ip, ip, sizeof *ip))
 			return x;
 	}
 	return NULL;
 }
 
+static void didx_put(vg_inv_dev_t *d, uint32_t k)
+{
+	const vg_inv_dest_t *x = &d->dests[k];
+	uint32_t i = dest_hash(&x->ip, x->port, x->proto) & d->dmask;
+	while (d->didx[i])
+		i = (i + 1) & d->dmask;
+	d->didx[i] = (uint16_t)(k + 1);
+}
+
+/* dest_new: append a zeroed destination (the caller sets ip/port/proto and
+ * then calls dest_index); NULL when full. */
 static vg_inv_dest_t *dest_new(vg_inv_t *inv, vg_inv_dev_t *d)
 {
 	if (d->n_dests >= inv->lim.max_dests) {
@@ -373,11 +487,29 @@ static vg_inv_dest_t *dest_new(vg_inv_t *inv, vg_inv_dev_t *d)
 			return NULL;
 		}
 		d->dests = n;
+		uint32_t isz = pow2_at_least((uint64_t)nc * 2);
+		uint16_t *ix = calloc(isz, sizeof *ix);
+		if (!ix) {
+			inv->st.dests_dropped++;
+			return NULL;
+		}
+		free(d->didx);
+		d->didx = ix;
+		d->dmask = isz - 1;
 		d->cap_dests = nc;
+		for (uint32_t k = 0; k < d->n_dests; k++)
+			didx_put(d, k);
 	}
 	vg_inv_dest_t *x = &d->dests[d->n_dests++];
 	memset(x, 0, sizeof *x);
+	x->name = "";
 	return x;
+}
+
+/* dest_index: index the last destination after its key is set */
+static void dest_index(vg_inv_dev_t *d)
+{
+	didx_put(d, d->n_dests - 1);
 }
 
 /* merge src (an IP-only device) into dst and delete src */
@@ -429,6 +561,7 @@ static void merge(vg_inv_t *inv, vg_inv_dev_t *dst, vg_inv_dev_t *src)
 		} else if ((x = dest_new(inv, dst))) {
 			*x = *s;
 			x->dirty = true;
+			dest_index(dst);
 		}
 	}
 	vg_inv_reclassify(dst);
@@ -458,6 +591,8 @@ static void merge(vg_inv_t *inv, vg_inv_dev_t *dst, vg_inv_dev_t *src)
 		}
 	note_deleted(inv, src->id);
 	free(src->dests);
+	free(src->didx);
+	free(src->ev);
 	free(src);
 	mark(inv, dst);
 }
@@ -507,11 +642,9 @@ static void bind_ip(vg_inv_t *inv, vg_inv_dev_t *d, const vg_ip_t *ip)
 
 /* The device a packet's (mac, ip) pair names; created when new.  NULL when
  * neither is usable or the table is full. */
-static vg_inv_dev_t *resolve(vg_inv_t *inv, const uint8_t *mac, const vg_ip_t *ip, uint64_t ts,
-			     bool force_bind)
+static vg_inv_dev_t *resolve_l(vg_inv_t *inv, const uint8_t *mac, const vg_ip_t *ip, uint64_t ts,
+			       bool force_bind, bool have_ip, bool local)
 {
-	bool have_ip = ip && !ip_zero(ip);
-	bool local = have_ip && vg_inv_is_local(inv, ip);
 	if (mac && (mac[0] & 1))
 		mac = NULL; /* a multicast source is not a device */
 	if (mac && (local || !have_ip || force_bind)) {
@@ -540,6 +673,13 @@ by_ip:
 		return NULL;
 	bind_ip(inv, d, ip);
 	return d;
+}
+
+static vg_inv_dev_t *resolve(vg_inv_t *inv, const uint8_t *mac, const vg_ip_t *ip, uint64_t ts,
+			     bool force_bind)
+{
+	bool have_ip = ip && !ip_zero(ip);
+	return resolve_l(inv, mac, ip, ts, force_bind, have_ip, have_ip && vg_inv_is_local(inv, ip));
 }
 
 void vg_inv_reclassify(vg_inv_dev_t *d)
@@ -624,19 +764,30 @@ void vg_inv_on_signal(void *ctx, const vg_dev_sig_t *s)
 	case VG_SIG_HTTP_BASIC_AUTH: d->risk |= VG_RISK_HTTP_BASIC; break;
 	case VG_SIG_RTSP_NOAUTH: d->risk |= VG_RISK_RTSP_NOAUTH; break;
 	case VG_SIG_UPNP_FROM_DEVICE: d->risk |= VG_RISK_UPNP; break;
-	case VG_SIG_HTTP_SERVER:
-	case VG_SIG_RTSP_SERVER:
-	case VG_SIG_SSH_BANNER:
-	case VG_SIG_FTP_BANNER:
-	case VG_SIG_SSDP_SERVER:
-		if (s->port)
-			svc_add(inv, d, s->port, s->proto ? s->proto : 6);
-		if (inv->vulns && len)
-			check_vuln(inv, d, v, len);
-		break;
 	default: break;
 	}
-	if (!inv->rules || !len)
+	bool banner = s->kind == VG_SIG_HTTP_SERVER || s->kind == VG_SIG_RTSP_SERVER ||
+		      s->kind == VG_SIG_SSH_BANNER || s->kind == VG_SIG_FTP_BANNER ||
+		      s->kind == VG_SIG_SSDP_SERVER;
+	if (banner && s->port)
+		svc_add(inv, d, s->port, s->proto ? s->proto : 6);
+	if (!len)
+		return;
+	/* rules and versions depend on (signal, value) only: a pair this device
+	 * already sent was matched then (devices repeat their announcements) */
+	uint32_t h = (uint32_t)vg_hash64(v, len, (uint64_t)s->kind * 0x9e3779b97f4a7c15ull) | 1;
+	for (int i = 0; i < d->n_seen; i++)
+		if (d->seen[i] == h)
+			return;
+	if (d->n_seen < VG_INV_SEEN)
+		d->seen[d->n_seen++] = h;
+	else {
+		memmove(d->seen, d->seen + 1, (VG_INV_SEEN - 1) * sizeof *d->seen);
+		d->seen[VG_INV_SEEN - 1] = h;
+	}
+	if (banner && inv->vulns)
+		check_vuln(inv, d, v, len);
+	if (!inv->rules)
 		return;
 	int n = vg_dev_rules_match(inv->rules, s->kind, v, len, inv->fp, 8);
 	bool changed = false;
@@ -663,6 +814,11 @@ void vg_inv_on_signal(void *ctx, const vg_dev_sig_t *s)
 		vg_inv_reclassify(d);
 }
 
+/* flow: vg_inv_flow once the client is known to be a usable local address */
+static vg_inv_dev_t *flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *cli,
+			  const vg_ip_t *srv, uint16_t port, uint8_t proto, uint64_t ts_us,
+			  const char *name, const char *cc, vg_inv_dest_t **dest, bool *is_new);
+
 vg_inv_dev_t *vg_inv_flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *cli,
 			  const vg_ip_t *srv, uint16_t port, uint8_t proto, uint64_t ts_us,
 			  const char *name, const char *cc, vg_inv_dest_t **dest, bool *is_new)
@@ -671,12 +827,19 @@ vg_inv_dev_t *vg_inv_flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *
 	*is_new = false;
 	if (ip_zero(cli) || !vg_inv_is_local(inv, cli))
 		return NULL;
-	vg_inv_dev_t *d = resolve(inv, cli_mac, cli, ts_us, false);
+	return flow(inv, cli_mac, cli, srv, port, proto, ts_us, name, cc, dest, is_new);
+}
+
+static vg_inv_dev_t *flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *cli,
+			  const vg_ip_t *srv, uint16_t port, uint8_t proto, uint64_t ts_us,
+			  const char *name, const char *cc, vg_inv_dest_t **dest, bool *is_new)
+{
+	vg_inv_dev_t *d = resolve_l(inv, cli_mac, cli, ts_us, false, true, true);
 	if (!d)
 		return NULL;
 	if (ts_us > d->last_us) {
 		d->last_us = ts_us;
-		mark(inv, d);
+		touch(inv, d);
 	}
 	if (vg_inv_is_local(inv, srv) || ip_zero(srv))
 		return d; /* local, multicast or broadcast: not a remote destination */
@@ -688,19 +851,74 @@ vg_inv_dev_t *vg_inv_flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *
 		x->port = port;
 		x->proto = proto;
 		x->first_us = ts_us;
+		dest_index(d);
 		*is_new = true;
 	}
 	if (name && name[0] && !x->name[0])
-		set_str(x->name, sizeof x->name, name, strlen(name));
+		x->name = intern(inv, name);
 	if (cc && cc[0] && !x->cc[0])
 		set_str(x->cc, sizeof x->cc, cc, strlen(cc));
 	x->flows++;
 	if (ts_us > x->last_us)
 		x->last_us = ts_us;
 	x->dirty = true;
-	mark(inv, d);
+	touch(inv, d);
 	*dest = x;
 	return d;
+}
+
+void vg_inv_flow_batch(vg_inv_t *inv, vg_inv_flowreq_t *const *r, int n,
+		       void (*done)(void *ctx, vg_inv_flowreq_t *r), void *ctx)
+{
+	vg_inv_dev_t *hint[VG_INV_BATCH];
+	uint32_t slot[VG_INV_BATCH];
+	if (n > VG_INV_BATCH)
+		n = VG_INV_BATCH;
+	/* 1: the index slots */
+	for (int i = 0; i < n; i++) {
+		if (r[i]->has_mac)
+			__builtin_prefetch(&inv->mact[vg_hash_u64(mac_key(r[i]->mac)) & inv->macmask]);
+		else
+			__builtin_prefetch(&inv->ipt[ip_home(inv, &r[i]->cli)]);
+	}
+	/* 2: the devices (read-only lookups; nothing changes before step 5) */
+	for (int i = 0; i < n; i++) {
+		hint[i] = r[i]->has_mac ? vg_inv_by_mac(inv, r[i]->mac) : vg_inv_by_ip(inv, &r[i]->cli);
+		if (hint[i])
+			__builtin_prefetch(hint[i]);
+	}
+	/* 3: their destination index slots */
+	for (int i = 0; i < n; i++) {
+		vg_inv_dev_t *d = hint[i];
+		if (d && d->didx) {
+			slot[i] = dest_hash(&r[i]->srv, r[i]->port, r[i]->proto) & d->dmask;
+			__builtin_prefetch(&d->didx[slot[i]]);
+		} else {
+			hint[i] = NULL;
+		}
+	}
+	/* 4: the destinations */
+	for (int i = 0; i < n; i++)
+		if (hint[i] && hint[i]->didx[slot[i]])
+			__builtin_prefetch(&hint[i]->dests[hint[i]->didx[slot[i]] - 1]);
+	/* 5: apply, in order */
+	for (int i = 0; i < n; i++) {
+		vg_inv_flowreq_t *q = r[i];
+		q->dest = NULL;
+		q->is_new = false;
+		q->dev = ip_zero(&q->cli) || !vg_inv_is_local(inv, &q->cli) ? NULL
+			 : flow(inv, q->has_mac ? q->mac : NULL, &q->cli, &q->srv, q->port, q->proto,
+				q->ts_us, NULL, NULL, &q->dest, &q->is_new);
+		done(ctx, q);
+	}
+}
+
+void vg_inv_dest_name(vg_inv_t *inv, vg_inv_dest_t *x, const char *name)
+{
+	if (name && name[0] && !x->name[0]) {
+		x->name = intern(inv, name);
+		x->dirty = true;
+	}
 }
 
 void vg_inv_alert(vg_inv_t *inv, vg_inv_dev_t *d, const char *signature, bool indicator,
@@ -823,8 +1041,14 @@ int vg_inv_restore(vg_inv_t *inv, const vg_inv_dev_t *src, vg_inv_dev_t **out)
 		return VG_ENOMEM;
 	*d = *src;
 	d->dests = NULL;
-	d->n_dests = d->cap_dests = 0;
-	d->dirty = false;
+	d->didx = NULL;
+	d->n_dests = d->cap_dests = d->dmask = 0;
+	d->ev = NULL;
+	d->n_ev = 0;
+	d->n_seen = 0;
+	for (int i = 0; i < src->n_ev && i < VG_INV_MAX_EVIDENCE; i++)
+		ev_add(inv, d, &src->ev[i]);
+	d->dirty = d->touched = false;
 	if (d->n_ips > VG_INV_MAX_IPS)
 		d->n_ips = VG_INV_MAX_IPS;
 	/* keep id order */
@@ -852,14 +1076,18 @@ int vg_inv_restore(vg_inv_t *inv, const vg_inv_dev_t *src, vg_inv_dev_t **out)
 	return 0;
 }
 
-int vg_inv_dest_add(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_dest_t *x)
+int vg_inv_dest_add(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_dest_t *x, const char *name)
 {
+	if (dest_find(d, &x->ip, x->port, x->proto))
+		return 0;
 	vg_inv_dest_t *n = dest_new(inv, d);
 	if (!n)
 		return VG_ELIMIT;
 	*n = *x;
+	n->name = intern(inv, name);
 	n->dirty = false;
 	n->checked = false;
+	dest_index(d);
 	return 0;
 }
 
@@ -883,9 +1111,9 @@ void vg_inv_clean(vg_inv_t *inv)
 {
 	for (uint32_t i = 0; i < inv->n_devs; i++) {
 		vg_inv_dev_t *d = inv->devs[i];
-		if (!d->dirty)
+		if (!d->dirty && !d->touched)
 			continue;
-		d->dirty = false;
+		d->dirty = d->touched = false;
 		for (uint32_t k = 0; k < d->n_dests; k++)
 			d->dests[k].dirty = false;
 	}

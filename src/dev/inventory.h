@@ -21,7 +21,8 @@
  * IP-only device, that device is merged into it.
  *
  * Bounds: max_devices devices and max_dests destinations per device
- * (configurable; extra ones are dropped and counted); fixed small arrays for
+ * (configurable; extra ones are dropped and counted), max_names distinct
+ * destination names (interned once, shared by all devices); fixed small arrays for
  * addresses, services, evidence and last alerts.  Memory is allocated when a
  * device or destination appears (bounded by the limits), never per packet.
  *
@@ -42,6 +43,7 @@
 #define VG_INV_MAX_VULNS 4      /* vulnerable components per device */
 #define VG_INV_LAST_ALERTS 4    /* last alert signatures kept */
 #define VG_INV_ROUTER_IPS 16    /* a MAC behind more local IPs is a gateway */
+#define VG_INV_SEEN 16          /* (signal, value) pairs remembered per device */
 
 /* Risk flags (vg_inv_dev_t.risk); names from vg_inv_risk_name(bit index). */
 enum {
@@ -82,7 +84,8 @@ typedef struct vg_inv_dest {
 	uint16_t port;
 	uint8_t proto;
 	char cc[3];        /* country ("" unknown) */
-	char name[96];     /* DNS name the address was resolved from ("" none) */
+	const char *name;  /* DNS name the address was resolved from: interned in the
+			    * table (valid until vg_inv_free), "" when none, never NULL */
 	uint64_t first_us, last_us;
 	uint64_t flows;
 	bool dirty;        /* changed since the last persistence flush */
@@ -90,35 +93,47 @@ typedef struct vg_inv_dest {
 } vg_inv_dest_t;
 
 typedef struct vg_inv_dev {
+	/* hot: touched by every new flow (kept together, first) */
 	uint32_t id;           /* 1.. stable across restarts (persisted) */
 	bool has_mac, randomised, dirty;
+	bool gateway;          /* MAC behind too many addresses: never binds */
+	bool touched;          /* only last_us / destinations changed since the last flush
+				* (dirty: anything else) */
 	uint8_t mac[6];
 	uint8_t n_ips, n_svc, n_ev, n_vulns, n_last;
 	uint8_t cls, confidence; /* enum vg_dev_class, 0..100 */
-	vg_ip_t ips[VG_INV_MAX_IPS]; /* [0] = current */
+	uint32_t mac_ips;      /* distinct local IPs seen behind this MAC */
+	uint32_t n_dests, cap_dests;
+	uint32_t dmask;
 	uint64_t first_us, last_us;
-	char vendor[64];       /* OUI organisation, else a rule's vendor; "" when randomised */
-	char model[64], firmware[64], hostname[64];
+	vg_inv_dest_t *dests;  /* owned; grown as destinations appear */
+	uint16_t *didx;        /* owned: open-addressing index of dests (i + 1; 0 empty) */
+	vg_ip_t ips[VG_INV_MAX_IPS]; /* [0] = current */
+	/* cold */
+	uint32_t seen[VG_INV_SEEN]; /* hashes of the last (signal, value) pairs whose
+				     * rules and vulnerable versions were checked: a
+				     * device repeating itself is not matched again */
+	uint8_t n_seen;
 	uint32_t risk;         /* VG_RISK_* */
 	uint64_t alerts;
-	char last_alerts[VG_INV_LAST_ALERTS][96]; /* most recent first */
+	char vendor[64];       /* OUI organisation, else a rule's vendor; "" when randomised */
+	char model[64], firmware[64], hostname[64];
 	vg_inv_svc_t svc[VG_INV_MAX_SERVICES];
-	vg_inv_ev_t ev[VG_INV_MAX_EVIDENCE];
+	char last_alerts[VG_INV_LAST_ALERTS][96]; /* most recent first */
 	vg_inv_vuln_t vulns[VG_INV_MAX_VULNS];
-	uint32_t n_dests, cap_dests;
-	vg_inv_dest_t *dests;  /* owned; grown as destinations appear */
-	uint32_t mac_ips;      /* distinct local IPs seen behind this MAC */
-	bool gateway;          /* MAC behind too many addresses: never binds */
+	vg_inv_ev_t *ev;       /* owned: VG_INV_MAX_EVIDENCE rows, allocated with the first
+				* (most devices never match a rule); n_ev used */
 } vg_inv_dev_t;
 
 typedef struct vg_inv_limits {
 	uint32_t max_devices; /* default 4096 */
-	uint32_t max_dests;   /* per device, default 256 */
+	uint32_t max_dests;   /* per device, default 256, at most 32768 */
+	uint32_t max_names;   /* distinct destination names kept, default 65536 */
 } vg_inv_limits_t;
 
 typedef struct vg_inv_stats {
 	uint64_t signals, devices_dropped, dests_dropped, services_dropped, evidence_dropped;
-	uint64_t merged, leases;
+	uint64_t merged, leases, names_dropped;
 } vg_inv_stats_t;
 
 typedef struct vg_inv vg_inv_t;
@@ -153,6 +168,33 @@ vg_inv_dev_t *vg_inv_flow(vg_inv_t *inv, const uint8_t *cli_mac, const vg_ip_t *
 			  const vg_ip_t *srv, uint16_t port, uint8_t proto, uint64_t ts_us,
 			  const char *name, const char *cc, vg_inv_dest_t **dest, bool *is_new);
 
+/*
+ * Batched flow accounting: the same as vg_inv_flow for each request, in
+ * order, but the index slots, devices and destinations of all requests are
+ * prefetched first, phase by phase, so their cache misses overlap instead
+ * of following each other (the lookups are memory-latency bound on links
+ * with many flows).  done(ctx, r) is called right after each request is
+ * applied (r->dev / r->dest are valid only during that call: a later
+ * request may grow the same device's destinations).  n <= VG_INV_BATCH.
+ */
+#define VG_INV_BATCH 32
+typedef struct vg_inv_flowreq {
+	vg_ip_t cli, srv;
+	uint8_t mac[6];
+	bool has_mac;
+	uint8_t proto;
+	uint16_t port;
+	uint64_t ts_us;
+	vg_inv_dev_t *dev;     /* out */
+	vg_inv_dest_t *dest;   /* out */
+	bool is_new;           /* out */
+} vg_inv_flowreq_t;
+void vg_inv_flow_batch(vg_inv_t *inv, vg_inv_flowreq_t *const *r, int n,
+		       void (*done)(void *ctx, vg_inv_flowreq_t *r), void *ctx);
+
+/* vg_inv_dest_name: set x's name (interned) when it has none; NULL/"" ok. */
+void vg_inv_dest_name(vg_inv_t *inv, vg_inv_dest_t *x, const char *name);
+
 /* vg_inv_by_ip: the device currently holding ip, or NULL. */
 vg_inv_dev_t *vg_inv_by_ip(const vg_inv_t *inv, const vg_ip_t *ip);
 /* vg_inv_by_mac: the device of mac, or NULL. */
@@ -181,13 +223,13 @@ int vg_inv_mac_parse(const char *s, uint8_t mac[6]);
 /* ---- persistence hooks (dev/invdb.c) ---- */
 
 /* vg_inv_restore: add a device read back from storage (id, key fields and
- * data set by the caller; dests owned by the table afterwards).  The device
+ * data set by the caller; its ev rows are copied, dests are not taken).  The device
  * is not dirty; *out is the table's copy.  0, VG_ENOMEM, VG_EINVAL (key already present: ignored),
  * VG_ELIMIT (table full: counted as dropped). */
 int vg_inv_restore(vg_inv_t *inv, const vg_inv_dev_t *d, vg_inv_dev_t **out);
-/* vg_inv_dest_add: append a destination to a device (storage reload);
- * 0 or VG_ELIMIT/VG_ENOMEM. */
-int vg_inv_dest_add(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_dest_t *x);
+/* vg_inv_dest_add: append a destination to a device (storage reload); its
+ * name is name (interned; x->name is ignored).  0 or VG_ELIMIT/VG_ENOMEM. */
+int vg_inv_dest_add(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_dest_t *x, const char *name);
 
 /* Deleted device ids since the last vg_inv_take_deleted (merged devices). */
 uint32_t vg_inv_take_deleted(vg_inv_t *inv, uint32_t *ids, uint32_t max);
@@ -197,6 +239,10 @@ bool vg_inv_dirty(const vg_inv_t *inv);
 void vg_inv_clean(vg_inv_t *inv);
 
 void vg_inv_get_stats(const vg_inv_t *inv, vg_inv_stats_t *st);
+
+/* vg_inv_add_evidence: add e to d unless the same (rule, signal) is there
+ * or d is full (counted); reclassifies.  1 added, 0 not. */
+int vg_inv_add_evidence(vg_inv_t *inv, vg_inv_dev_t *d, const vg_inv_ev_t *e);
 
 /* vg_inv_reclassify: recompute class and confidence from the evidence. */
 void vg_inv_reclassify(vg_inv_dev_t *d);

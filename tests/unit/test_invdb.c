@@ -2,7 +2,8 @@
 /*
  * test_invdb.c — SQLite persistence of the inventory (src/dev/invdb.c):
  * what is flushed reads back field for field, flushes are rate-limited
- * (interval) unless forced, only dirty rows are written, merged devices
+ * (interval) unless forced, only dirty rows are written (a device only
+ * touched by a flow gets its last_us updated), merged devices
  * are deleted, a newer schema is refused and a foreign database is not
  * taken for an inventory.
  */
@@ -86,20 +87,24 @@ static void test_round_trip(void **st)
 	strcpy(d->model, "DS-2CD2042WD-I");
 	strcpy(d->firmware, "V5.4.5build 170124");
 	strcpy(d->hostname, "cam, \"lobby\"");
-	d->cls = VG_CLASS_CAMERA;
-	d->confidence = 84;
 	d->risk = VG_RISK_UPNP | VG_RISK_VULN;
 	d->svc[0].port = 554;
 	d->svc[0].proto = 6;
 	d->svc[1].port = 3702;
 	d->svc[1].proto = 17;
 	d->n_svc = 2;
-	strcpy(d->ev[0].signal, "sadp.model");
-	strcpy(d->ev[0].value, "DS-2CD2042WD-I");
-	strcpy(d->ev[0].rule, "hik-sadp");
-	d->ev[0].cls = VG_CLASS_CAMERA;
-	d->ev[0].confidence = 60;
-	d->n_ev = 1;
+	vg_inv_ev_t e;
+	memset(&e, 0, sizeof e);
+	strcpy(e.signal, "sadp.model");
+	strcpy(e.value, "DS-2CD2042WD-I");
+	strcpy(e.rule, "hik-sadp");
+	e.cls = VG_CLASS_CAMERA;
+	e.confidence = 60;
+	assert_int_equal(vg_inv_add_evidence(inv, d, &e), 1);
+	assert_int_equal(vg_inv_add_evidence(inv, d, &e), 0); /* same rule and signal */
+	assert_int_equal(d->cls, VG_CLASS_CAMERA); /* from the evidence */
+	assert_int_equal(d->confidence, 60);
+	d->confidence = 84;
 	strcpy(d->vulns[0].component, "hikvision");
 	strcpy(d->vulns[0].version, "5.4.5");
 	strcpy(d->vulns[0].cves, "CVE-2017-7921,CVE-2021-36260");
@@ -166,6 +171,24 @@ static void test_interval(void **st)
 	assert_int_equal(vg_invdb_flush(db, inv, 1000010, 1000000, false, err, sizeof err), 1);
 	lease(inv, CAM, "192.168.1.66", 3);
 	assert_int_equal(vg_invdb_flush(db, inv, 1000020, 1000000, true, err, sizeof err), 1);
+	/* a flow only touches the device (last_us) and adds a destination row */
+	vg_ip_t cli = ip("192.168.1.66"), srv = ip("203.0.113.10");
+	vg_inv_dest_t *x;
+	bool is_new;
+	vg_inv_flow(inv, CAM, &cli, &srv, 443, 6, 777, NULL, NULL, &x, &is_new);
+	assert_true(vg_inv_get(inv, 0)->touched);
+	assert_false(vg_inv_get(inv, 0)->dirty);
+	assert_int_equal(vg_invdb_flush(db, inv, 3000000, 1000000, false, err, sizeof err), 1);
+	vg_invdb_close(db);
+	vg_inv_free(inv);
+	assert_int_equal(vg_invdb_open(&db, path, true, err, sizeof err), 0);
+	inv = mk();
+	assert_int_equal(vg_invdb_load(db, inv, err, sizeof err), 0);
+	assert_int_equal(vg_inv_get(inv, 0)->last_us, 777);
+	assert_int_equal(vg_inv_get(inv, 0)->n_dests, 1);
+	char b[64];
+	vg_ip_format(&vg_inv_get(inv, 0)->ips[0], b, sizeof b);
+	assert_string_equal(b, "192.168.1.66");
 	vg_invdb_close(db);
 	vg_inv_free(inv);
 }

@@ -258,7 +258,10 @@ static void test_risks(void **st)
 static void test_classify(void **st)
 {
 	vg_inv_dev_t d;
+	vg_inv_ev_t ev[3];
 	memset(&d, 0, sizeof d);
+	memset(ev, 0, sizeof ev);
+	d.ev = ev;
 	d.ev[0].cls = VG_CLASS_CAMERA;
 	d.ev[0].confidence = 60;
 	d.ev[1].cls = VG_CLASS_DVR;

@@ -75,6 +75,14 @@ int vg_watch_dev_opt(vg_watch_dev_t *d, int argc, int c, const char *arg)
 		return parse_count("max-device-dests", arg, 1u << 15, &d->lim.max_dests) ? -1 : 1;
 	case O_MAX_DEST_NAMES:
 		return parse_count("max-dest-names", arg, 1u << 24, &d->lim.max_names) ? -1 : 1;
+	case O_DEVICE_REPEAT:
+		/* 0 is allowed here (parse every announcement) */
+		if (strcmp(arg, "0") && parse_count("device-repeat", arg, 7 * 86400, &d->repeat_s))
+			return -1;
+		if (!strcmp(arg, "0"))
+			d->repeat_s = 0;
+		d->repeat_set = true;
+		return 1;
 	}
 	return 0;
 }
@@ -418,6 +426,7 @@ int vg_watch_dev_start(vg_watch_dev_t *d, vg_watch_cfg_t *wcfg, vg_watch_geo_t *
 		vg_inv_limits_default(&d->lim);
 		d->lim_set = true;
 	}
+	d->scratch.repeat_s = d->repeat_set ? d->repeat_s : 3600;
 	if ((r = vg_dev_rules_builtin(&d->rules))) {
 		vg_err("watch: cannot load the built-in fingerprint rules: %s", vg_strerror(r));
 		return -1;

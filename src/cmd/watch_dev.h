@@ -29,6 +29,7 @@ enum {
 	O_MAX_DEVICES,
 	O_MAX_DEVICE_DESTS,
 	O_MAX_DEST_NAMES,
+	O_DEVICE_REPEAT,
 };
 
 /* Entries for watch's getopt table (expanded inside its initialiser). */
@@ -40,7 +41,8 @@ enum {
 	{"profiles", required_argument, NULL, O_PROFILES},                     \
 	{"max-devices", required_argument, NULL, O_MAX_DEVICES},               \
 	{"max-device-dests", required_argument, NULL, O_MAX_DEVICE_DESTS},    \
-	{"max-dest-names", required_argument, NULL, O_MAX_DEST_NAMES},
+	{"max-dest-names", required_argument, NULL, O_MAX_DEST_NAMES},        \
+	{"device-repeat", required_argument, NULL, O_DEVICE_REPEAT},
 
 #define VG_WATCH_DEV_USAGE                                                                  \
 	"devices:\n"                                                                        \
@@ -55,7 +57,10 @@ enum {
 	"                          anything else raises a policy-violation alert\n"         \
 	"      --max-devices N     devices kept (default 4096; beyond, dropped and counted)\n" \
 	"      --max-device-dests N  remote destinations kept per device (default 256)\n" \
-	"      --max-dest-names N  distinct destination names kept (default 65536)\n"
+	"      --max-dest-names N  distinct destination names kept (default 65536)\n"     \
+	"      --device-repeat SECS  an identical discovery announcement from the same\n" \
+	"                          sender within SECS is not parsed again (default\n"    \
+	"                          3600; 0 = parse every one)\n"
 
 #define VG_POLICY_SID 8800060u
 
@@ -87,6 +92,8 @@ typedef struct vg_watch_dev {
 	int n_rules, n_vulns;
 	vg_inv_limits_t lim;
 	bool lim_set;
+	uint32_t repeat_s;          /* --device-repeat */
+	bool repeat_set;
 	/* running */
 	vg_dev_rules_t *rules;
 	vg_vulns_t *vulns;

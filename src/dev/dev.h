@@ -103,10 +103,27 @@ typedef struct vg_dev_sig {
 
 typedef void (*vg_dev_sig_fn)(void *ctx, const vg_dev_sig_t *s);
 
+/* Repeated-announcement memory of a scratch (see vg_dev_scratch_t). */
+#define VG_DEV_REPEAT_SLOTS 4096
+
 /* Scratch for one observer (one per packet thread): text buffers the
- * signals point into.  Opaque size so callers can embed it. */
+ * signals point into, and a memory of discovery datagrams already parsed.
+ * Zero-initialise it (static or memset); callers may embed it.
+ *
+ * repeat_s: when non-zero, a discovery datagram (mDNS, SSDP, WS-Discovery,
+ * SADP, DHCP from a client) whose sender (MAC, IP, ports) and payload
+ * bytes equal one parsed less than repeat_s seconds before is not parsed
+ * again: devices re-announce the same text every few minutes, and it says
+ * nothing new (the flow still updates the device's last-seen time).  DHCP
+ * server replies are always parsed (a lease may move an address back).
+ * Direct-mapped by a 64-bit hash of those bytes: a colliding datagram is
+ * parsed (it just replaces the slot). */
 typedef struct vg_dev_scratch {
 	_Alignas(8) uint8_t mem[8192];
+	uint32_t repeat_s;                       /* 0 = parse every datagram */
+	uint64_t repeat_seen;                    /* datagrams skipped (stats) */
+	uint64_t rep_key[VG_DEV_REPEAT_SLOTS];   /* payload+sender hash */
+	uint32_t rep_sec[VG_DEV_REPEAT_SLOTS];   /* packet second when parsed */
 } vg_dev_scratch_t;
 
 /*

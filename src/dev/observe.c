@@ -510,10 +510,34 @@ static int observe_tcp(const vg_pkt_t *p, const vg_flow_t *f, int dir, uint32_t 
 }
 
 /* The slow paths: reached only when the packet may carry a fact. */
+/* repeated: this discovery datagram was parsed less than repeat_s seconds
+ * ago (see vg_dev_scratch_t); remembers it otherwise. */
+static bool repeated(const vg_pkt_t *p, uint64_t ts_us, vg_dev_scratch_t *s)
+{
+	if (!s->repeat_s || !p->payload || !p->payload_len || p->dport == 68)
+		return false;
+	uint64_t k = vg_hash64(p->payload, p->payload_len, 0x9e3779b97f4a7c15ull);
+	k ^= vg_hash64(&p->src, sizeof p->src, k);
+	k ^= vg_hash_u64(((uint64_t)p->sport << 16 | p->dport) ^ vg_rd32le(p->src_mac) ^
+			 ((uint64_t)vg_rd32le(p->src_mac + 2) << 32));
+	k |= 1; /* 0 marks an empty slot */
+	uint32_t sec = (uint32_t)(ts_us / 1000000);
+	uint32_t i = (uint32_t)(k >> 40) & (VG_DEV_REPEAT_SLOTS - 1);
+	if (s->rep_key[i] == k && sec - s->rep_sec[i] < s->repeat_s) {
+		s->repeat_seen++;
+		return true;
+	}
+	s->rep_key[i] = k;
+	s->rep_sec[i] = sec;
+	return false;
+}
+
 __attribute__((noinline)) static int slow_udp(const vg_pkt_t *p, const vg_flow_t *f, int dir,
-					       uint32_t *bits, uint64_t ts_us,
+					       uint32_t *bits, uint64_t ts_us, bool disc,
 					       vg_dev_scratch_t *scratch, vg_dev_sig_fn cb, void *ctx)
 {
+	if (disc && repeated(p, ts_us, scratch))
+		return 0;
 	vg_dev_emit_t e;
 	vg_dev_emit_init(&e, scratch, cb, ctx, ts_us);
 	return observe_udp(p, f, dir, bits, &e);
@@ -566,7 +590,7 @@ int vg_dev_observe(const vg_pkt_t *p, const vg_flow_t *f, int dir, uint32_t *flo
 			    (p->payload_len >= 12 && p->payload && p->payload[0] == 'H');
 		if (!disc && ((b & VG_DEVF_DONE) || !f || dir != VG_DIR_TOCLIENT))
 			return 0;
-		return slow_udp(p, f, dir, f ? bits : NULL, ts_us, scratch, cb, ctx);
+		return slow_udp(p, f, dir, f ? bits : NULL, ts_us, disc, scratch, cb, ctx);
 	}
 	return 0;
 }

@@ -81,18 +81,26 @@ for store in $STORES; do
 			-H 'Content-Type: application/json' --data '{"batch_id":"probe","sightings":[]}' "$BASE/sightings")
 		if [ "$code" != 404 ] && [ "$code" != 405 ]; then
 			cat > "$TMP/post.lua" <<'LUA'
+-- a batch id unique per wrk thread: setup gives each thread its own number
+-- (LuaJIT's math.random is seeded alike in every thread, which made half the
+-- batches duplicates and inflated the figure)
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("tid", counter)
+end
 local n = 0
 local items = {}
 for i = 1, 1000 do
   items[i] = string.format('{"indicator":"bad%d.example","type":"domain","first_seen":"2026-11-28T01:02:03Z","last_seen":"2026-11-28T01:05:00Z","count":3,"device_class":"camera","tlp":"amber"}', i)
 end
 local tail = '","sensor":"bench","sightings":[' .. table.concat(items, ",") .. ']}'
-local tid = tostring(math.random(1, 1000000000))
+local run = tostring(os.time())
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 request = function()
   n = n + 1
-  return wrk.format(nil, nil, nil, '{"batch_id":"b-' .. tid .. '-' .. n .. tail)
+  return wrk.format(nil, nil, nil, '{"batch_id":"r' .. run .. '-t' .. tostring(tid) .. '-' .. n .. tail)
 end
 LUA
 			say "-- ingest over HTTP: POST /sightings, 1000 per batch, wrk -t2 -c4 -d${SECS}s"

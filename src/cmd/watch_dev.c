@@ -378,6 +378,14 @@ static void on_packet(void *ctx, const vg_pkt_t *p, vg_flow_t *f, int dir, uint3
 		      uint64_t ts_us)
 {
 	vg_watch_dev_t *d = ctx;
+	/* A flow whose server is not local carries no device fact: banners and
+	 * logins name the server as the device, and the inventory drops a
+	 * non-local address without a MAC (the parsers give a MAC only for
+	 * private and link-local addresses, which are local).  Deciding it once
+	 * per flow saves the parsers on every Internet flow (callgrind, mixed
+	 * benchmark capture: `watch --devices` 5.13G -> 4.96G instructions). */
+	if (f && f->pkts[0] + f->pkts[1] == 1 && !vg_inv_is_local(d->inv, vg_flow_server(f)))
+		vg_dev_flow_ignore(flow_bits);
 	vg_dev_observe(p, f, dir, flow_bits, ts_us, &d->scratch, on_signal, d);
 	if (p->proto == 17 && p->sport == 53 && p->payload_len >= 12 && vg_inv_is_local(d->inv, &p->dst))
 		on_dns(d, p, ts_us);

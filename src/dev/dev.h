@@ -138,6 +138,16 @@ typedef struct vg_dev_scratch {
 int vg_dev_observe(const vg_pkt_t *p, const vg_flow_t *f, int dir, uint32_t *flow_bits,
 		   uint64_t ts_us, vg_dev_scratch_t *scratch, vg_dev_sig_fn cb, void *ctx);
 
+/* vg_dev_flow_ignore: nothing on this flow is a device fact (its server is
+ * not a local device): vg_dev_observe skips it from now on, except
+ * discovery datagrams.  flow_bits as given to vg_dev_observe. */
+#define VG_DEV_FLOW_DONE 0x0100u
+static inline void vg_dev_flow_ignore(uint32_t *flow_bits)
+{
+	if (flow_bits)
+		*flow_bits |= VG_DEV_FLOW_DONE;
+}
+
 /* ---- MAC vendors (dev/oui.c, data from Debian's ieee-data) -------------- */
 
 /* vg_mac_is_local: locally administered (randomised) address (bit 1 of the

@@ -106,7 +106,7 @@ int vg_dev_sadp(vg_dev_emit_t *e, const uint8_t *p, size_t n);
 #define VG_DEVF_DESC_AUTH 0x0020 /* that DESCRIBE carried Authorization */
 #define VG_DEVF_FTP 0x0040       /* FTP control flow */
 #define VG_DEVF_HTTP 0x0080      /* HTTP flow */
-#define VG_DEVF_DONE 0x0100      /* nothing more to do on this flow */
+#define VG_DEVF_DONE VG_DEV_FLOW_DONE /* nothing more to do on this flow (dev.h) */
 #define VG_DEVF_CNT_SHIFT 12     /* 4-bit count of client packets examined */
 #define VG_DEVF_CNT_MASK 0xf000
 #define VG_DEVF_CLI_MAX 8        /* client payload packets examined per flow */

@@ -69,27 +69,6 @@ static int usage(FILE *f)
 	return f == stdout ? VG_EXIT_OK : VG_EXIT_ERROR;
 }
 
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		return -1;
-	uint64_t mul = 1;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': mul = 1ull << 10; end++; break;
-	case 'm': case 'M': mul = 1ull << 20; end++; break;
-	case 'g': case 'G': mul = 1ull << 30; end++; break;
-	default: return -1;
-	}
-	if (*end || (v && mul > UINT64_MAX / v))
-		return -1;
-	*out = v * mul;
-	return 0;
-}
-
 enum {
 	O_JSON = 256, O_HTML, O_CREDS, O_KEYSDB, O_MAP, O_TMPDIR, O_KEEP, O_MAXFILES, O_MAXREAD,
 	O_MAXDEPTH, O_GUESSES, O_TIMEOUT, O_MAXEXTRACT, O_COLOR,
@@ -119,7 +98,7 @@ static const struct option fw_opts[] = {
 static int num_opt(const char *name, const char *arg, uint64_t lo, uint64_t hi, uint64_t *out)
 {
 	uint64_t v;
-	if (parse_size(arg, &v) || v < lo || v > hi) {
+	if (vg_cmd_parse_size(arg, &v) || v < lo || v > hi) {
 		vg_err("audit firmware: %s wants %llu..%llu, not '%s'", name, (unsigned long long)lo,
 		       (unsigned long long)hi, arg);
 		return -1;

@@ -7,6 +7,7 @@
 #define VG_CMD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit codes shared by every subcommand (documented in vigil(1)). */
@@ -47,6 +48,10 @@ bool vg_log_is_syslog(void);
  * VG_EXIT_ERROR.  c is getopt's return value; the option string must start
  * with ':'. */
 int vg_cmd_opt_error(const char *cmd, const char *sub, int c, char **argv);
+
+/* vg_cmd_parse_size: a byte count with an optional K, M or G suffix (binary
+ * units): 0, or -1 for anything else (sign, junk, overflow). */
+int vg_cmd_parse_size(const char *s, uint64_t *out);
 
 /* A vg_diag_fn printing "file:line: msg" and counting; ctx is a vg_diag_counter. */
 typedef struct vg_diag_counter {

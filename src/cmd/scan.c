@@ -414,27 +414,6 @@ static void *progress(void *arg)
 	return NULL;
 }
 
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		return -1;
-	uint64_t mul = 1;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': mul = 1ull << 10; end++; break;
-	case 'm': case 'M': mul = 1ull << 20; end++; break;
-	case 'g': case 'G': mul = 1ull << 30; end++; break;
-	default: return -1;
-	}
-	if (*end || (v && mul > UINT64_MAX / v))
-		return -1;
-	*out = v * mul;
-	return 0;
-}
-
 static void yara_diag(void *ctx, const char *file, unsigned long line, int sev, const char *msg)
 {
 	vg_diag_print(ctx, file, line, sev, msg);
@@ -487,21 +466,21 @@ int cmd_scan(int argc, char **argv)
 			defs[ndefs++] = optarg;
 			break;
 		case O_TIMEOUT:
-			if (parse_size(optarg, &v) || v < 1 || v > 86400) {
+			if (vg_cmd_parse_size(optarg, &v) || v < 1 || v > 86400) {
 				vg_err("scan: --timeout wants 1..86400 seconds, not '%s'", optarg);
 				goto done;
 			}
 			timeout = (int)v;
 			break;
 		case O_YMAX:
-			if (parse_size(optarg, &v) || v < 1 || v > (1ull << 31)) {
+			if (vg_cmd_parse_size(optarg, &v) || v < 1 || v > (1ull << 31)) {
 				vg_err("scan: --yara-max wants a size from 1 to 2G, not '%s'", optarg);
 				goto done;
 			}
 			ymax = v;
 			break;
 		case 'j':
-			if (parse_size(optarg, &v) || v < 1 || v > 1024) {
+			if (vg_cmd_parse_size(optarg, &v) || v < 1 || v > 1024) {
 				vg_err("scan: -j wants 1..1024, not '%s'", optarg);
 				goto done;
 			}
@@ -515,14 +494,14 @@ int cmd_scan(int argc, char **argv)
 		case O_EXCLUDE: excl[nexcl++] = optarg; break;
 		case O_NODEFEX: wo.no_default_excludes = true; break;
 		case O_MAXSIZE:
-			if (parse_size(optarg, &v) || !v) {
+			if (vg_cmd_parse_size(optarg, &v) || !v) {
 				vg_err("scan: bad --max-filesize '%s' (e.g. 100M)", optarg);
 				goto done;
 			}
 			wo.max_filesize = v;
 			break;
 		case O_MAXDEPTH:
-			if (parse_size(optarg, &v) || v < 1 || v > 100000) {
+			if (vg_cmd_parse_size(optarg, &v) || v < 1 || v > 100000) {
 				vg_err("scan: --max-depth wants 1..100000, not '%s'", optarg);
 				goto done;
 			}

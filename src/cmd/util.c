@@ -15,9 +15,12 @@
 
 #include "vigil/common.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -138,4 +141,25 @@ int vg_cmd_opt_error(const char *cmd, const char *sub, int c, char **argv)
 		vg_err("%s: unknown option '%s'; see 'vigil %s --help'", where, argv[optind - 1],
 		       where);
 	return VG_EXIT_ERROR;
+}
+
+int vg_cmd_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -1;
+	uint64_t mul = 1;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': mul = 1ull << 10; end++; break;
+	case 'm': case 'M': mul = 1ull << 20; end++; break;
+	case 'g': case 'G': mul = 1ull << 30; end++; break;
+	default: return -1;
+	}
+	if (*end || (v && mul > UINT64_MAX / v))
+		return -1;
+	*out = v * mul;
+	return 0;
 }

@@ -235,24 +235,6 @@ static int open_out(wout_t *o)
 	return 0;
 }
 
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	}
-	if (*end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int parse_uint(const char *opt, const char *s, uint64_t max, uint64_t *out)
 {
 	char *end;
@@ -338,7 +320,7 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 			o->fcfg.interval_s = (unsigned)v;
 			break;
 		case O_FEED_MAX_BYTES:
-			if (parse_size(optarg, &o->fcfg.max_bytes) || !o->fcfg.max_bytes) {
+			if (vg_cmd_parse_size(optarg, &o->fcfg.max_bytes) || !o->fcfg.max_bytes) {
 				vg_err("watch: invalid size '%s' for --feed-max-bytes", optarg);
 				return -1;
 			}
@@ -367,7 +349,7 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 			o->cfg.flow.max_flows = (uint32_t)v;
 			break;
 		case O_MEMCAP:
-			if (parse_size(optarg, &o->cfg.flow.memcap)) {
+			if (vg_cmd_parse_size(optarg, &o->cfg.flow.memcap)) {
 				vg_err("watch: invalid size '%s' for --flow-memcap", optarg);
 				return -1;
 			}
@@ -411,7 +393,7 @@ static int parse_opts(int argc, char **argv, wopts_t *o)
 			o->hist.days = (uint32_t)v;
 			break;
 		case O_HISTORY_MAX:
-			if (parse_size(optarg, &o->hist.max_bytes) || !o->hist.max_bytes) {
+			if (vg_cmd_parse_size(optarg, &o->hist.max_bytes) || !o->hist.max_bytes) {
 				vg_err("watch: invalid size '%s' for --history-max-bytes", optarg);
 				return -1;
 			}

@@ -19,24 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || s[0] == '-')
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	}
-	if (*end || !v)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int vg_watch_hub_opt(vg_watch_hub_t *h, int c, const char *arg)
 {
 	switch (c) {
@@ -50,7 +32,7 @@ int vg_watch_hub_opt(vg_watch_hub_t *h, int c, const char *arg)
 	case O_HUB_TOKEN: h->token_arg = arg; return 1;
 	case O_HUB_SPOOL: h->spool = arg; return 1;
 	case O_HUB_SPOOL_MAX:
-		if (parse_size(arg, &h->spool_max)) {
+		if (vg_cmd_parse_size(arg, &h->spool_max) || !h->spool_max) {
 			vg_err("watch: invalid size '%s' for --spool-max", arg);
 			return -1;
 		}
